@@ -1,0 +1,43 @@
+"""claimtrace: track recurring claims across news at scale.
+
+>>> import claimtrace
+>>> corpus = claimtrace.open("claimtrace.db")   # doctest: +SKIP
+>>> corpus.ingest(["articles/"])                 # doctest: +SKIP
+"""
+
+from claimtrace.model import (
+    Claim,
+    DocAnalysis,
+    Document,
+    Entity,
+    Mention,
+    Narrative,
+    Quantity,
+    ReuseLink,
+    Span,
+    Story,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Claim",
+    "DocAnalysis",
+    "Document",
+    "Entity",
+    "Mention",
+    "Narrative",
+    "Quantity",
+    "ReuseLink",
+    "Span",
+    "Story",
+    "__version__",
+    "open",
+]
+
+
+def open(db: str = "claimtrace.db"):  # type: ignore[no-untyped-def]  # noqa: A001
+    """Open (or create) a corpus stored at ``db`` (a path or a ``sqlite:///``/``postgresql://`` URL)."""
+    from claimtrace.api import Corpus
+
+    return Corpus.open(db)
