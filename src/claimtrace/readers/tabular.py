@@ -1,0 +1,210 @@
+"""JSON Lines (also a JSON array of objects) and CSV/TSV files: one document per record.
+
+Fields are mapped by :class:`~claimtrace.readers.options.ReadOptions` (``text_field``,
+``id_field``, ``date_field``, ``title_field``, ``outlet_field``, ``author_field``,
+``url_field``). A record's source is ``<file>#<id>``: the ``id_field`` value, else its 1-based
+record number. The text goes through the plain-text cleaner (so scraped text in a dataset
+loses its byline and furniture too); when a title field is mapped, no title is guessed.
+
+**All or nothing**: one malformed line (bad JSON, not an object, a CSV row with the wrong
+number of cells, an unterminated quote) fails the whole file with its line number, so a
+half-read file is never stored. Records whose text is missing or empty are skipped; a file
+where *no* record has the text field fails (E011) naming the fields it does have.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from claimtrace.errors import E006, E010, E011, ReadError
+from claimtrace.model import Document
+from claimtrace.readers.dates import parse_date
+from claimtrace.readers.normalize import decode_bytes
+from claimtrace.readers.options import ReadOptions
+from claimtrace.readers.text import _to_document, parse_text
+
+__all__ = ["DEFAULT_FIELDS", "read_csv", "read_jsonl", "record_document"]
+
+_META_SKIP_LEN = 500
+
+
+def _text(data: bytes, path: str) -> str:
+    return decode_bytes(data, path=path)
+
+
+def read_jsonl(data: bytes, *, path: str, source: str, options: ReadOptions) -> list[Document]:
+    """Read a JSONL file (or a JSON array / a single JSON object) into documents."""
+    text = _text(data, path)
+    stripped = text.lstrip()
+    records: list[tuple[int, dict[str, Any]]] = []
+    if stripped.startswith("["):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ReadError(E006, path=path, kind="JSON", line=exc.lineno, detail=exc.msg) from None
+        if not isinstance(value, list):
+            raise ReadError(E006, path=path, kind="JSON", line=1, detail="expected an array of objects")
+        for n, item in enumerate(value, 1):
+            if not isinstance(item, dict):
+                raise ReadError(E006, path=path, kind="JSON", line=n,
+                                detail=f"array item {n} is not an object")
+            records.append((n, item))
+    else:
+        for lineno, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ReadError(E006, path=path, kind="JSONL", line=lineno, detail=exc.msg) from None
+            if not isinstance(item, dict):
+                raise ReadError(E006, path=path, kind="JSONL", line=lineno,
+                                detail=f"expected a JSON object, got {type(item).__name__}")
+            records.append((lineno, item))
+    return _documents(((i + 1, rec) for i, (_, rec) in enumerate(records)), path=path, source=source,
+                      options=options, kind="JSONL")
+
+
+def _sniff_dialect(sample: str, path: str) -> type[csv.Dialect] | csv.Dialect:
+    if path.lower().endswith((".tsv", ".tsv.gz", ".tab")):
+        return csv.excel_tab
+    first = sample.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        return csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=best)
+        dialect.doublequote = True
+        return dialect
+    except csv.Error:
+        return csv.excel_tab if best == "\t" else type("_D", (csv.excel,), {"delimiter": best})
+
+
+def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> list[Document]:
+    """Read a CSV/TSV file with a header row into documents."""
+    text = _text(data, path)
+    csv.field_size_limit(max(options.max_bytes, 1 << 17))
+    dialect = _sniff_dialect(text[:8192], path)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReadError(E010, path=path, detail="no header row") from None
+    except csv.Error as exc:
+        raise ReadError(E006, path=path, kind="CSV", line=reader.line_num, detail=str(exc)) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if options.text_field not in header:
+        raise ReadError(E011, path=path, field=options.text_field, kind="CSV",
+                        fields=", ".join(header[:12]) or "none")
+    rows: list[tuple[int, dict[str, Any]]] = []
+    n = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ReadError(E006, path=path, kind="CSV", line=reader.line_num, detail=str(exc)) from None
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise ReadError(E006, path=path, kind="CSV", line=reader.line_num,
+                            detail=f"{len(row)} cells where the header has {len(header)}")
+        n += 1
+        rows.append((n, dict(zip(header, row, strict=True))))
+    return _documents(iter(rows), path=path, source=source, options=options, kind="CSV")
+
+
+def _documents(
+    records: Iterable[tuple[int, dict[str, Any]]], *, path: str, source: str, options: ReadOptions, kind: str
+) -> list[Document]:
+    docs: list[Document] = []
+    seen_fields: list[str] = []
+    any_text_field = False
+    for number, rec in records:
+        if options.text_field in rec:
+            any_text_field = True
+        elif len(seen_fields) < 12:
+            seen_fields.extend(k for k in rec if k not in seen_fields)
+        doc = record_document(rec, number=number, source=source, options=options, fmt=kind.lower())
+        if doc is not None:
+            docs.append(doc)
+    if not any_text_field:
+        if not seen_fields:
+            raise ReadError(E010, path=path, detail=f"no records in the {kind} file")
+        raise ReadError(E011, path=path, field=options.text_field, kind=kind,
+                        fields=", ".join(seen_fields[:12]))
+    return docs
+
+
+def _str(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+#: fields used when the matching option is not set (a column named like the document field)
+DEFAULT_FIELDS = {
+    "id": ("id",),
+    "title": ("title",),
+    "date": ("published", "date"),
+    "author": ("author",),
+    "outlet": ("outlet",),
+    "url": ("url",),
+}
+
+
+def _value(rec: dict[str, Any], option: str | None, role: str) -> Any:
+    if option:
+        return rec.get(option)
+    for name in DEFAULT_FIELDS[role]:
+        if name in rec:
+            return rec[name]
+    return None
+
+
+def record_document(
+    rec: dict[str, Any], *, number: int, source: str, options: ReadOptions, fmt: str = "jsonl"
+) -> Document | None:
+    """One record -> a document (None when its text is missing or empty).
+
+    A field option left unset falls back to a column named like the document field
+    (``id``, ``title``, ``published`` or ``date``, ``author``, ``outlet``, ``url``).
+    """
+    body = rec.get(options.text_field)
+    if not isinstance(body, str) or not body.strip():
+        return None
+    rid = _str(_value(rec, options.id_field, "id")) or str(number)
+    title = _str(_value(rec, options.title_field, "title"))
+    if title:
+        first, _, rest = body.lstrip().partition("\n")
+        if re.sub(r"\W+", "", first).lower() == re.sub(r"\W+", "", title).lower() and rest.strip():
+            body = rest
+    parsed = parse_text(body, titles=title is None)
+    if not parsed.text:
+        return None
+    if title:
+        parsed.title = title
+    parsed.published = parse_date(_value(rec, options.date_field, "date")) or parsed.published
+    parsed.author = _str(_value(rec, options.author_field, "author")) or parsed.author
+    doc = _to_document(parsed, source=f"{source}#{rid}", fmt=fmt, language=options.detect_language)
+    doc.outlet = _str(_value(rec, options.outlet_field, "outlet"))
+    url = _str(_value(rec, options.url_field, "url"))
+    if url:
+        doc.meta["url"] = url
+    doc.meta["record"] = rid
+    fields = {
+        k: v for k, v in rec.items()
+        if k != options.text_field and isinstance(v, str | int | float | bool)
+        and not (isinstance(v, str) and len(v) > _META_SKIP_LEN)
+    }
+    if fields:
+        doc.meta["fields"] = fields
+    return doc
