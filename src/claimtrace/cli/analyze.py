@@ -1,0 +1,104 @@
+"""``claimtrace analyze``, ``claimtrace report`` and ``claimtrace run`` (ingest + analyze + report)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from claimtrace.api import Corpus
+from claimtrace.cli.common import DEFAULT, DbOption, err, user_errors
+from claimtrace.cli.progress import stage_progress
+
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Processes for the per-document stages.")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Re-analyse every document, not only new ones.")]
+
+
+def _analyze(corpus: Corpus, *, force: bool, workers: int, as_json: bool = False) -> None:
+    from claimtrace.pipeline import analyze as run_analysis
+    from claimtrace.pipeline import describe_timings
+
+    with stage_progress() as reporter:
+        report = run_analysis(corpus.store, force=force, workers=workers, reporter=reporter)
+    if as_json:
+        typer.echo(json.dumps({"summary": report.summary(), "timings": describe_timings(report)}))
+    else:
+        typer.echo(report.summary())
+
+
+def _write_report(corpus: Corpus, out: str, fmt: str) -> None:
+    from claimtrace.exports.contract import build_export
+    from claimtrace.report.html import write_report
+
+    write_report(build_export(corpus.store), out, fmt=fmt)
+    typer.echo(f"report written to {out}")
+
+
+@user_errors
+def analyze(
+    db: DbOption = DEFAULT,
+    force: ForceOption = False,
+    workers: WorkersOption = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary and stage timings as JSON.")
+    ] = False,
+) -> None:
+    """Find claims, entities, quantities, reuse, stories, narratives, mutations and stances."""
+    with Corpus.open(db) as corpus:
+        _analyze(corpus, force=force, workers=workers, as_json=as_json)
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="Report format: html or md.")]
+
+
+def _check_report_format(fmt: str) -> str:
+    if fmt not in ("html", "md"):
+        raise typer.BadParameter(f"unknown report format {fmt!r} (choose html or md)")
+    return fmt
+
+
+@user_errors
+def report(
+    out: Annotated[str, typer.Option("--out", help="Where to write the report.")] = "report.html",
+    db: DbOption = DEFAULT,
+    fmt: FormatOption = "html",
+) -> None:
+    """Write the analysis as one self-contained HTML page (or Markdown)."""
+    _check_report_format(fmt)
+    with Corpus.open(db) as corpus:
+        _write_report(corpus, out, fmt)
+
+
+@user_errors
+def run(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories to read.", metavar="PATH...")],
+    db: DbOption = DEFAULT,
+    report_path: Annotated[str, typer.Option("--report", help="Where to write the report.")] = "report.html",
+    fmt: FormatOption = "html",
+    workers: WorkersOption = 1,
+    force: ForceOption = False,
+) -> None:
+    """Ingest, analyse and report in one command."""
+    _check_report_format(fmt)
+    with Corpus.open(db) as corpus:
+        with stage_progress() as reporter:
+            ingested = corpus.ingest(
+                paths, progress=(lambda done, total: reporter("ingest", done, total)) if reporter else None
+            )
+        for failure in ingested.failures:
+            err(str(failure))
+        typer.echo(ingested.summary())
+        _analyze(corpus, force=force, workers=workers)
+        _write_report(corpus, report_path, fmt)
+    if ingested.failures:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``analyze``, ``report`` and ``run`` to the app."""
+    app.command("analyze")(analyze)
+    app.command("report")(report)
+    app.command("run")(run)

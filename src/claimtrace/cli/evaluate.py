@@ -1,0 +1,67 @@
+"""``claimtrace eval ...``: score claimtrace on labelled data (PolNeAR, ECB+, MSRP)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimtrace.cli.common import user_errors
+
+eval_app = typer.Typer(help="Score claimtrace against labelled corpora.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result as one JSON line.")]
+
+
+def _exists(path: str) -> str:
+    if not Path(path).exists():
+        raise typer.BadParameter(f"{path}: no such file or directory")
+    return path
+
+
+@eval_app.command("attribution")
+@user_errors
+def attribution(
+    polnear: Annotated[str, typer.Option("--polnear", help="A PolNeAR split directory (text/ + attributions/).",
+                                         callback=_exists)],
+    limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Source, cue and content spans against PolNeAR: exact and token-overlap P/R/F1 per kind."""
+    from claimtrace.evaluation.polnear import evaluate_polnear, format_report
+
+    result = evaluate_polnear(polnear, limit=limit)
+    typer.echo(json.dumps(result) if as_json else format_report(result))
+
+
+@eval_app.command("stories")
+@user_errors
+def stories(
+    ecbplus: Annotated[str, typer.Option("--ecbplus", help="ecbplus_docs.jsonl.", callback=_exists)],
+    split: Annotated[str, typer.Option(help="Which split to cluster: train, dev or test.")] = "dev",
+    as_json: JsonOption = False,
+) -> None:
+    """Story clustering against ECB+ sub-topics: B-cubed P/R/F1 and ARI."""
+    from claimtrace.evaluation.ecbplus import evaluate_ecbplus, format_report
+
+    result = evaluate_ecbplus(ecbplus, split=split)
+    typer.echo(json.dumps(result) if as_json else format_report(result))
+
+
+@eval_app.command("paraphrase")
+@user_errors
+def paraphrase(
+    train: Annotated[str, typer.Option("--train", help="MSRP training pairs (tab-separated).", callback=_exists)],
+    test: Annotated[str, typer.Option("--test", help="MSRP test pairs (tab-separated).", callback=_exists)],
+) -> None:
+    """Fit the paraphrase scorer on --train, print accuracy/precision/recall/F1 on --test as one JSON line."""
+    from claimtrace.evaluation.msrp import evaluate_msrp
+
+    typer.echo(json.dumps(evaluate_msrp(train, test)))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``eval`` group to the app."""
+    app.add_typer(eval_app, name="eval")

@@ -1,0 +1,187 @@
+"""The ``analyze`` job: per-document stages over new documents, then the cross-document stages.
+
+1. per-document (``nlp.pipeline.analyze_document``) over documents never analysed, or analysed
+   by an older stage version (all of them with ``force``), in committed batches over N processes;
+2. corpus-level entity linking with the analysts' overrides;
+3. text reuse and its provenance;
+4. stories (online: the clusterer's state is kept in the store, so new documents join
+   existing stories and old ids stay);
+5. narratives, their timelines, mutation logs and stances (ids kept from the previous run,
+   merges and splits recorded as events, analysts' overrides re-applied).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimtrace.model import DocAnalysis, Document
+from claimtrace.store import Store
+
+#: Analyses committed per transaction: a crash loses at most one batch, a rerun finishes the job.
+ANALYZE_BATCH = 200
+STORY_STATE_KEY = "stories.clusterer"
+
+Reporter = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class AnalyzeReport:
+    """What an ``analyze`` run did, with wall time per stage in seconds."""
+
+    analysed: int = 0
+    entities: int = 0
+    reuse_links: int = 0
+    stories: int = 0
+    narratives: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        return (
+            f"analysed {self.analysed} document(s); {self.entities} entities, {self.reuse_links} reuse links, "
+            f"{self.stories} stories, {self.narratives} narratives"
+        )
+
+
+@contextmanager
+def _timed(report: AnalyzeReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    report.timings[stage] = round(time.perf_counter() - start, 3)
+
+
+def _stale_ids(store: Store, *, force: bool) -> list[str]:
+    """Documents whose analysis is missing or was made by another stage version."""
+    from claimtrace.nlp.pipeline import STAGE_VERSIONS
+
+    ids = store.document_ids()
+    if force:
+        return ids
+    done = store.analysis_versions()
+    return [i for i in ids if done.get(i) != STAGE_VERSIONS]
+
+
+def analyze_new_documents(
+    store: Store, *, force: bool = False, workers: int = 1, report: Reporter | None = None
+) -> int:
+    """Run the per-document stages where needed; returns how many documents were analysed."""
+    from claimtrace.nlp.pipeline import analyze_documents
+
+    ids = _stale_ids(store, force=force)
+    total = len(ids)
+    done = 0
+    for lo in range(0, total, ANALYZE_BATCH):
+        batch = list(store.iter_documents(ids[lo : lo + ANALYZE_BATCH]))
+        analyses = list(analyze_documents(batch, workers=workers))
+        store.save_analyses(analyses)
+        done += len(analyses)
+        if report:
+            report("analyse", done, total)
+    return done
+
+
+def run_crossdoc(
+    store: Store,
+    docs: Sequence[Document],
+    analyses: dict[str, DocAnalysis],
+    *,
+    report: AnalyzeReport,
+    reporter: Reporter | None = None,
+) -> None:
+    """Entities, reuse, stories and narratives over the whole corpus, written to the store."""
+    from claimtrace.crossdoc.narratives import NarrativeBuilder, NarrativeInput
+    from claimtrace.crossdoc.provenance import assign_sources
+    from claimtrace.crossdoc.reuse import ReuseDetector, ReuseDoc
+    from claimtrace.crossdoc.stories import StoryClusterer, StoryDoc
+    from claimtrace.nlp.linking import link_entities
+
+    def tick(stage: str) -> None:
+        if reporter:
+            reporter(stage, 1, 1)
+
+    with _timed(report, "entities"):
+        entities = link_entities(analyses.values(), overrides=store.list_overrides("entity"))
+        store.replace_entities(entities)
+        report.entities = len(entities)
+    tick("entities")
+
+    with _timed(report, "reuse"):
+        reuse_docs = [
+            ReuseDoc(
+                id=d.id,
+                text=d.text,
+                sentences=analyses[d.id].sentences if d.id in analyses else [],
+                published=d.published,
+                credits=d.credits,
+                outlet=d.outlet,
+                claims=analyses[d.id].claims if d.id in analyses else [],
+            )
+            for d in docs
+        ]
+        links = ReuseDetector().fit(reuse_docs).links()
+        links = assign_sources(links, reuse_docs)
+        store.replace_reuse(links)
+        report.reuse_links = len(links)
+        del reuse_docs
+    tick("reuse")
+
+    with _timed(report, "stories"):
+        state = store.get_state(STORY_STATE_KEY)
+        clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
+        known = {doc_id for story in clusterer.stories() for doc_id in story.documents}
+        new_docs = [
+            StoryDoc(
+                id=d.id,
+                text=d.text,
+                title=d.title,
+                published=d.published,
+                entity_keys=[m.key for m in analyses[d.id].mentions] if d.id in analyses else [],
+                outlet=d.outlet,
+            )
+            for d in docs
+            if d.id not in known
+        ]
+        if new_docs:
+            clusterer.partial_fit(new_docs)
+        stories = clusterer.stories()
+        store.replace_stories(stories)
+        store.set_state(STORY_STATE_KEY, clusterer.to_state())
+        report.stories = len(stories)
+    tick("stories")
+
+    with _timed(report, "narratives"):
+        inputs = [NarrativeInput(doc=d, analysis=analyses[d.id]) for d in docs if d.id in analyses]
+        builder = NarrativeBuilder().fit(
+            inputs,
+            entities=entities,
+            previous=store.load_narratives(),
+            overrides=store.list_overrides("narrative"),
+        )
+        narratives = builder.narratives()
+        store.save_narratives(narratives)
+        for event in builder.events():
+            store.add_narrative_event(str(event.get("kind", "event")), event)
+        report.narratives = len(narratives)
+    tick("narratives")
+
+
+def analyze(
+    store: Store, *, force: bool = False, workers: int = 1, reporter: Reporter | None = None
+) -> AnalyzeReport:
+    """The whole ``analyze`` job over a store; see the module docstring."""
+    report = AnalyzeReport()
+    with _timed(report, "per-document"):
+        report.analysed = analyze_new_documents(store, force=force, workers=workers, report=reporter)
+    docs = list(store.iter_documents())
+    analyses = {a.doc_id: a for a in store.load_analyses()}
+    run_crossdoc(store, docs, analyses, report=report, reporter=reporter)
+    return report
+
+
+def describe_timings(report: AnalyzeReport) -> dict[str, Any]:
+    """Timings as a plain dict (for ``--json`` output and benchmarks)."""
+    return {"analysed": report.analysed, **report.timings}
