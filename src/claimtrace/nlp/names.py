@@ -1,0 +1,618 @@
+"""Name normalisation: one folded form for the spelling variants of a name.
+
+``norm_token`` maps a single word to a comparison form: case and accents folded, curly
+apostrophes straightened, a possessive ``'s`` dropped, Arabic definite-article assimilation
+unified (``At-Tanf``, ``as-Suwayda``, ``el-Arish`` -> ``al-...``) and common transliteration
+variants collapsed (``Sergei``/``Sergey``, ``Dmitrii``/``Dmitriy``/``Dmitry``, ``kh``/``h``,
+``ph``/``f``, ``Qaeda``/``Qaida``). ``name_key`` joins the normalised words of a full name into
+the ``name:...`` entity key used by :mod:`claimtrace.nlp.entities`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "ARABIC_ARTICLE",
+    "fold",
+    "name_key",
+    "norm_phrase",
+    "norm_token",
+    "strip_possessive",
+]
+
+_QUOTES = str.maketrans(
+    {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"}
+)
+# al-/el-/at-/as-/ad-/an-/ar-/ash-/az-/ath-/adh-/ad-/al ... (sun-letter assimilation of the article)
+ARABIC_ARTICLE = re.compile(
+    r"^(?:al|el|il|ul|at|as|ad|an|ar|ash|az|ath|adh|ats|ed|es|et|en|er|ez|esh)-(?=\w)"
+)
+_DOTTED = re.compile(r"(?:\w\.)+\w?")
+_POSSESSIVE = re.compile(r"(?:'s|')$")
+_TRANSLIT = (
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "ai"),  # Qaeda/Qaida, Mikhael/Mikhail
+    (re.compile(r"(?:iy|ii|yy|yi|ij)$"), "y"),  # Dmitriy/Dmitrii/Dmitry
+    (re.compile(r"ei$"), "ey"),  # Sergei/Sergey, Alexei/Alexey
+    (re.compile(r"ai$"), "ay"),  # Nikolai/Nikolay
+    (re.compile(r"(?<=[^aeiouy])i$"), "y"),  # Yuri/Yury
+    (re.compile(r"^ye(?=[a-z])"), "e"),  # Yevgeny/Evgeny
+    (re.compile(r"(.)\1"), r"\1"),  # doubled letters: Mohammed/Mohamed
+)
+
+
+def fold(text: str) -> str:
+    """Case-, accent-, quote- and space-folded form of any string (for loose comparison)."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.lower().split())
+
+
+def strip_possessive(word: str) -> str:
+    """``Russia's`` -> ``Russia``; ``Reuters'`` keeps its ``s``; other words unchanged."""
+    w = word.translate(_QUOTES)
+    if w.endswith("'s") or w.endswith("'S"):
+        return word[:-2]
+    if w.endswith("s'"):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def norm_token(word: str) -> str:
+    """Comparison form of one word of a name (see the module docstring)."""
+    w = fold(word)
+    w = _POSSESSIVE.sub("", w) if len(w) > 2 else w
+    w = w.strip(".'\"")
+    if "." in w and _DOTTED.fullmatch(w):
+        w = w.replace(".", "")  # U.S. -> us
+    art = ARABIC_ARTICLE.match(w)
+    if art:
+        w = "al-" + w[art.end() :]
+    if w.isalpha() or "-" in w:
+        parts = w.split("-")
+        out = []
+        for part in parts:
+            if part == "al" or len(part) < 3:
+                out.append(part)
+                continue
+            for pat, rep in _TRANSLIT:
+                part = pat.sub(rep, part)
+            out.append(part)
+        w = "-".join(out)
+    return w
+
+
+def norm_phrase(words: list[str] | tuple[str, ...]) -> str:
+    """Normalise a sequence of words; a separate article word (``Al Qaeda``) is joined with a hyphen."""
+    out: list[str] = []
+    pending_article = False
+    for word in words:
+        t = norm_token(word)
+        if not t:
+            continue
+        if (
+            t in ("al", "el", "ad", "an", "as", "at", "ar", "ash", "az")
+            and not pending_article
+            and len(words) > 1
+        ):
+            pending_article = True
+            continue
+        if pending_article:
+            t = "al-" + t if not t.startswith("al-") else t
+            pending_article = False
+        out.append(t)
+    if pending_article:
+        out.append("al")
+    return " ".join(out)
+
+
+_WORDS = re.compile(r"[\w'’.-]+")
+
+
+def name_key(name: str) -> str:
+    """The ``name:<folded full name>`` key of a name that is not in the gazetteer."""
+    return "name:" + norm_phrase(_WORDS.findall(name))
+
+
+# Common given names (English, Russian/Ukrainian, Arabic, Persian, Turkish, Chinese, European, ...).
+# A capitalised word from this list at the start of a name makes the name a PERSON.
+FIRST_NAMES = frozenset(
+    norm_token(w)
+    for w in [
+        "aaron",
+        "abby",
+        "abdul",
+        "abdullah",
+        "abdulla",
+        "abu",
+        "adam",
+        "adrian",
+        "ahmad",
+        "ahmed",
+        "aisha",
+        "alan",
+        "albert",
+        "alex",
+        "alexander",
+        "alexandra",
+        "alexei",
+        "alexey",
+        "alexis",
+        "ali",
+        "alice",
+        "alicia",
+        "alina",
+        "alison",
+        "allison",
+        "alyssa",
+        "amanda",
+        "amber",
+        "amir",
+        "amy",
+        "ana",
+        "anastasia",
+        "andre",
+        "andrea",
+        "andrei",
+        "andrew",
+        "andrey",
+        "andriy",
+        "angela",
+        "angelina",
+        "anita",
+        "ann",
+        "anna",
+        "anne",
+        "anthony",
+        "anton",
+        "antonio",
+        "antony",
+        "ari",
+        "ariel",
+        "arnold",
+        "arseniy",
+        "artem",
+        "arthur",
+        "ashley",
+        "asma",
+        "ayman",
+        "bashar",
+        "ben",
+        "benjamin",
+        "bernard",
+        "bernie",
+        "beth",
+        "betty",
+        "bill",
+        "billy",
+        "bob",
+        "boris",
+        "brad",
+        "bradley",
+        "brandon",
+        "brenda",
+        "brian",
+        "bruce",
+        "bryan",
+        "carl",
+        "carla",
+        "carlos",
+        "carol",
+        "caroline",
+        "catherine",
+        "charles",
+        "charlie",
+        "charlotte",
+        "chelsea",
+        "cheryl",
+        "chris",
+        "christian",
+        "christina",
+        "christine",
+        "christopher",
+        "chuck",
+        "cindy",
+        "claire",
+        "claude",
+        "colin",
+        "connor",
+        "craig",
+        "cynthia",
+        "dan",
+        "dana",
+        "daniel",
+        "danielle",
+        "dave",
+        "david",
+        "dean",
+        "deborah",
+        "debbie",
+        "denis",
+        "dennis",
+        "denise",
+        "diana",
+        "diane",
+        "dmitri",
+        "dmitry",
+        "donald",
+        "donna",
+        "doug",
+        "douglas",
+        "dylan",
+        "ed",
+        "eddie",
+        "edward",
+        "elena",
+        "eli",
+        "elizabeth",
+        "ellen",
+        "elon",
+        "emily",
+        "emma",
+        "emmanuel",
+        "eric",
+        "erica",
+        "erik",
+        "ethan",
+        "eugene",
+        "evgeny",
+        "fahad",
+        "faisal",
+        "farid",
+        "fatima",
+        "fernando",
+        "frank",
+        "fred",
+        "gary",
+        "gavin",
+        "george",
+        "gerald",
+        "gina",
+        "gleb",
+        "glenn",
+        "gloria",
+        "grace",
+        "greg",
+        "gregory",
+        "hamid",
+        "hannah",
+        "harold",
+        "harry",
+        "hassan",
+        "heather",
+        "heinrich",
+        "helen",
+        "henry",
+        "hillary",
+        "hossein",
+        "howard",
+        "hugh",
+        "hussein",
+        "ibrahim",
+        "igor",
+        "ilya",
+        "imran",
+        "irina",
+        "isaac",
+        "ivan",
+        "jack",
+        "jacob",
+        "jake",
+        "james",
+        "jamie",
+        "jan",
+        "jane",
+        "janet",
+        "jason",
+        "jay",
+        "jean",
+        "jeb",
+        "jeff",
+        "jeffrey",
+        "jennifer",
+        "jeremy",
+        "jerry",
+        "jessica",
+        "jill",
+        "jim",
+        "jimmy",
+        "joan",
+        "joe",
+        "joel",
+        "john",
+        "johnny",
+        "jon",
+        "jonathan",
+        "jordan",
+        "jose",
+        "joseph",
+        "josh",
+        "joshua",
+        "juan",
+        "judy",
+        "julia",
+        "julian",
+        "julie",
+        "justin",
+        "kamala",
+        "karen",
+        "karl",
+        "kate",
+        "katherine",
+        "kathleen",
+        "kathy",
+        "keith",
+        "kelly",
+        "ken",
+        "kenneth",
+        "kevin",
+        "khalid",
+        "kim",
+        "kimberly",
+        "kirill",
+        "konstantin",
+        "kurt",
+        "kyle",
+        "larry",
+        "laura",
+        "lauren",
+        "lawrence",
+        "leila",
+        "leon",
+        "leonid",
+        "linda",
+        "lindsey",
+        "lisa",
+        "liz",
+        "lloyd",
+        "louis",
+        "lucy",
+        "luis",
+        "luke",
+        "lyudmila",
+        "magdalena",
+        "mahmoud",
+        "maria",
+        "marco",
+        "margaret",
+        "maria",
+        "marie",
+        "marina",
+        "mario",
+        "mark",
+        "marsha",
+        "martin",
+        "mary",
+        "masha",
+        "matt",
+        "matthew",
+        "maxim",
+        "maya",
+        "megan",
+        "melania",
+        "melissa",
+        "michael",
+        "michelle",
+        "mike",
+        "mikhail",
+        "mitch",
+        "mohammad",
+        "mohammed",
+        "mohamed",
+        "muhammad",
+        "mustafa",
+        "nadia",
+        "nancy",
+        "natalia",
+        "natalya",
+        "natasha",
+        "nathan",
+        "neil",
+        "nicholas",
+        "nick",
+        "nicolas",
+        "nicole",
+        "nikita",
+        "nikki",
+        "nikolai",
+        "nina",
+        "noah",
+        "oleg",
+        "oleksandr",
+        "oleksiy",
+        "olga",
+        "olivia",
+        "omar",
+        "oscar",
+        "pamela",
+        "patricia",
+        "patrick",
+        "paul",
+        "paula",
+        "pavel",
+        "peter",
+        "petro",
+        "philip",
+        "pierre",
+        "rachel",
+        "rafael",
+        "ralph",
+        "ramzan",
+        "randy",
+        "rashid",
+        "ray",
+        "raymond",
+        "rebecca",
+        "reza",
+        "richard",
+        "rick",
+        "rob",
+        "robert",
+        "roberto",
+        "robin",
+        "roger",
+        "roman",
+        "ron",
+        "ronald",
+        "rose",
+        "ruslan",
+        "russell",
+        "ruth",
+        "ryan",
+        "saeed",
+        "salman",
+        "sam",
+        "samantha",
+        "samuel",
+        "sandra",
+        "sara",
+        "sarah",
+        "scott",
+        "sean",
+        "sebastian",
+        "serge",
+        "sergei",
+        "sergey",
+        "sergiy",
+        "shannon",
+        "sharon",
+        "shawn",
+        "sheila",
+        "simon",
+        "sophia",
+        "stanislav",
+        "stephanie",
+        "stephen",
+        "steve",
+        "steven",
+        "stuart",
+        "susan",
+        "svetlana",
+        "tamara",
+        "tanya",
+        "ted",
+        "teresa",
+        "terry",
+        "thomas",
+        "tim",
+        "timothy",
+        "tina",
+        "todd",
+        "tom",
+        "tommy",
+        "tony",
+        "tracy",
+        "tyler",
+        "ursula",
+        "valentina",
+        "valery",
+        "vanessa",
+        "vasily",
+        "veronica",
+        "victor",
+        "viktor",
+        "vincent",
+        "vitaly",
+        "vladimir",
+        "volodymyr",
+        "walter",
+        "wang",
+        "wayne",
+        "wei",
+        "william",
+        "xi",
+        "yan",
+        "yana",
+        "yasser",
+        "yevgeny",
+        "yosef",
+        "yousef",
+        "youssef",
+        "yulia",
+        "yuri",
+        "yury",
+        "zachary",
+        "zelensky",
+        "ziad",
+        "ali-reza",
+        "jose-maria",
+    ]
+)
+
+# Capitalised words that introduce a person (titles and roles): "President X", "Director X", "Mr X".
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "professor",
+        "president",
+        "vice-president",
+        "director",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov",
+        "general",
+        "gen",
+        "lieutenant",
+        "lt",
+        "colonel",
+        "col",
+        "major",
+        "maj",
+        "captain",
+        "capt",
+        "sergeant",
+        "sgt",
+        "admiral",
+        "adm",
+        "commander",
+        "chief",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "deputy",
+        "premier",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "sheikh",
+        "emir",
+        "sultan",
+        "ayatollah",
+        "imam",
+        "pope",
+        "bishop",
+        "rabbi",
+        "father",
+        "judge",
+        "justice",
+        "mayor",
+        "lord",
+        "lady",
+        "sir",
+        "dame",
+        "dmitry",
+    ]
+) - {"dmitry"}
