@@ -44,6 +44,7 @@ E032 = "unknown entity {name!r}: see 'claimtrace entities list'"
 E033 = "unknown narrative {nid!r}: see 'claimtrace narratives list'"
 E040 = "{db}: not a claimtrace database ({detail})"
 E041 = "{db}: cannot connect to the database ({detail})"
+E042 = "{db}: no such database (create it with 'claimtrace ingest PATH... --db {db}')"
 E060 = "{path}: no column {field!r} in the header (columns: {columns}); map it with {option}"
 E061 = "{path}: no ClaimReview found (expected a JSON-LD object, list or @graph with @type ClaimReview)"
 

@@ -125,6 +125,7 @@ class Claim(Record):
     hedges: list[str] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     id: str = ""
+    via: str | None = None  # reporting agency in chains ("..., the statement said, AGENCY reported")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:

@@ -1,0 +1,168 @@
+"""The storage protocol every backend implements (SQLite, PostgreSQL).
+
+Stages and interfaces talk to a :class:`Store` only; :func:`claimtrace.store.open_store`
+picks the backend from a path or URL. Every write runs in one transaction, so a crash
+never leaves half a batch behind.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import Any, Literal
+
+from claimtrace.model import DocAnalysis, Document, Entity, Narrative, ReuseLink, Story
+
+OverrideScope = Literal["entity", "narrative"]
+DocOrder = Literal["ingest", "source"]
+
+
+class Store(ABC):
+    """A claimtrace database: documents, analyses and everything derived from them."""
+
+    #: the path or URL the store was opened from (for messages)
+    url: str = ""
+
+    # -- documents ---------------------------------------------------------------------------
+    @abstractmethod
+    def add_documents(self, docs: Iterable[Document]) -> tuple[int, int]:
+        """Add documents in one transaction; return ``(added, skipped)``.
+
+        A document whose id is already stored is skipped. A new document whose text equals
+        a stored one (from another source) is added and linked to it by an ``exact`` reuse row.
+        """
+
+    @abstractmethod
+    def get_document(self, doc_id: str) -> Document | None:
+        """The document with this id, or None."""
+
+    @abstractmethod
+    def iter_documents(
+        self, ids: Iterable[str] | None = None, *, order: DocOrder = "ingest"
+    ) -> Iterator[Document]:
+        """Stored documents (those in ``ids`` if given), in ingest order or by (source, id)."""
+
+    @abstractmethod
+    def count_documents(self) -> int:
+        """How many documents are stored."""
+
+    @abstractmethod
+    def document_ids(self) -> list[str]:
+        """Every document id, in ingest order."""
+
+    # -- per-document analyses ------------------------------------------------------------------
+    @abstractmethod
+    def save_analyses(self, analyses: list[DocAnalysis]) -> None:
+        """Store (replace) the analyses of these documents and their flattened rows."""
+
+    @abstractmethod
+    def load_analyses(self, ids: Iterable[str] | None = None) -> Iterator[DocAnalysis]:
+        """Stored analyses (those of ``ids`` if given), ordered by document id."""
+
+    @abstractmethod
+    def analysis_versions(self) -> dict[str, dict[str, str]]:
+        """Document id -> the stage versions its stored analysis was made with."""
+
+    # -- entities and overrides -------------------------------------------------------------------
+    @abstractmethod
+    def replace_entities(self, entities: list[Entity]) -> None:
+        """Replace every corpus-level entity (and its mentions)."""
+
+    @abstractmethod
+    def load_entities(self) -> list[Entity]:
+        """Every entity, ordered by id."""
+
+    @abstractmethod
+    def add_override(
+        self, scope: OverrideScope, action: str, payload: dict[str, Any], reason: str | None
+    ) -> int:
+        """Record an analyst override (``scope`` "entity" or "narrative"); return its id."""
+
+    @abstractmethod
+    def list_overrides(self, scope: OverrideScope) -> list[dict[str, Any]]:
+        """Overrides of ``scope`` in the order made.
+
+        Each is a dict with id, scope, action, payload, reason, created_at.
+        """
+
+    # -- reuse, stories, narratives ------------------------------------------------------------------
+    @abstractmethod
+    def replace_reuse(self, links: list[ReuseLink]) -> None:
+        """Replace the reuse links found by the cross-document stage (exact duplicates from ingest stay)."""
+
+    @abstractmethod
+    def load_reuse(self) -> list[ReuseLink]:
+        """Every reuse link, ingest-time exact duplicates included."""
+
+    @abstractmethod
+    def replace_stories(self, stories: list[Story]) -> None:
+        """Replace every story."""
+
+    @abstractmethod
+    def load_stories(self) -> list[Story]:
+        """Every story, ordered by id."""
+
+    @abstractmethod
+    def save_narratives(self, narratives: list[Narrative], *, replace: bool = True) -> None:
+        """Store narratives: the full set when ``replace`` (others are dropped), else upsert these."""
+
+    @abstractmethod
+    def load_narratives(self) -> list[Narrative]:
+        """Every narrative, ordered by id."""
+
+    @abstractmethod
+    def add_narrative_event(self, kind: str, payload: dict[str, Any]) -> int:
+        """Log a narrative event (create / merge / split ...); return its id."""
+
+    @abstractmethod
+    def list_narrative_events(self) -> list[dict[str, Any]]:
+        """Narrative events in order: dicts with id, kind, payload, created_at."""
+
+    @abstractmethod
+    def set_rating(
+        self, narrative_id: str, rating: str, note: str | None, *, author: str | None = None
+    ) -> None:
+        """Record an analyst's verdict on a narrative (history is kept; the latest counts)."""
+
+    @abstractmethod
+    def load_ratings(self) -> dict[str, dict[str, Any]]:
+        """Narrative id -> its latest rating: dict with rating, note, author, created_at."""
+
+    @abstractmethod
+    def add_reference_claims(self, claims: list[dict[str, Any]]) -> int:
+        """Store imported fact-checks (identical dicts are stored once); return how many were new."""
+
+    @abstractmethod
+    def load_reference_claims(self) -> list[dict[str, Any]]:
+        """Imported fact-checks in import order, as given."""
+
+    # -- search and state --------------------------------------------------------------------
+    @abstractmethod
+    def search_text(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search: dicts with doc_id, title, snippet, score (higher is better), best first."""
+
+    @abstractmethod
+    def get_state(self, key: str) -> Any:
+        """A learned cross-document state value (JSON), or None."""
+
+    @abstractmethod
+    def set_state(self, key: str, value: Any) -> None:
+        """Store a learned cross-document state value (JSON-serialisable)."""
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @abstractmethod
+    def applied_migrations(self) -> list[tuple[int, str]]:
+        """The recorded migrations ``(id, name)``, in order."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
