@@ -1,0 +1,398 @@
+"""Slot extraction from one claim: who does what to whom, where, how many, and who says so.
+
+The narrative stage compares claims by these slots and the mutation log (``mutations.py``)
+follows how their values change over time. Slots, all read from the claim's content span
+and the mentions/quantities the per-document stages found there:
+
+* ``actor``: the entity doing the action, the subject at the head of the content
+  ("the US continues to use ...", "US forces had trained ..."); a content opening with a
+  possessive pronoun ("its operatives foiled ...") resolves to the speaker.
+* ``action``: a crude stem of the first verb after the actor ("is actively recruiting" ->
+  ``recruit``); used for similarity, not logged.
+* ``target``: where or at whom the action is aimed: the noun phrase of a prepositional phrase
+  after a purpose/transfer/attack word ("for transfer to Ukraine", "attacks on military
+  facilities in Syria and Iran", "aimed at ..."), as entity names when the phrase holds
+  GPE/LOC/ORG mentions, else the bare noun phrase.
+* ``place``: GPE/LOC mentions after a locative preposition (in, at, near, inside ...) that are
+  neither actor nor target.
+* ``quantity``: the numbers counted in the claim (ages, years and percentages left out).
+* ``speaker``: who says it (the claim's speaker entity or text).
+
+Every rule is a general pattern over words and entity types; nothing names a particular entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from claimtrace.model import Claim, Entity, Mention, Quantity
+
+__all__ = ["SLOT_NAMES", "ClaimSlots", "SlotValue", "content_mentions", "extract_slots"]
+
+#: slot names as logged in mutations (CONTRACT.md)
+SLOT_NAMES = ("quantity", "target", "actor", "speaker", "place")
+
+_WORD = re.compile(r"[\w][\w'’-]*")
+
+#: words that aim an action somewhere: purpose, transfer, attack, hostility
+_TRIGGERS = re.compile(
+    r"\b(?:transfer\w*|sen[dt]\w*|send|deploy\w*|dispatch\w*|redeploy\w*|ship(?:ped|ping|ment)?s?|"
+    r"smuggl\w*|deliver\w*|suppl(?:y|ied|ies|ying)|export\w*|relocat\w*|mov(?:e|ed|ing)|"
+    r"attack\w*|strik(?:e|es|ing)|struck|assault\w*|bomb\w*|hostilit\w*|sabotage\w*|"
+    r"operations?|actions?|raids?|offensive|invasion|invad\w*|war|fight(?:s|ing)?|"
+    r"aim(?:ed|ing|s)?|direct(?:ed|ing)|target(?:s|ed|ing)?|destabili[sz]\w*|infiltrat\w*|"
+    r"threat(?:s|en|ened|ening)?|plot(?:s|ted|ting)?|deploy)\b",
+    re.IGNORECASE,
+)
+_TARGET_PREPS = {"to", "in", "on", "into", "against", "inside", "at", "toward", "towards", "within", "onto"}
+_LOC_PREPS = {"in", "at", "near", "inside", "within", "from", "across", "around", "outside"}
+_STOP_NP = {
+    "to",
+    "for",
+    "which",
+    "that",
+    "where",
+    "who",
+    "whom",
+    "with",
+    "before",
+    "after",
+    "while",
+    "when",
+    "by",
+    "as",
+    "if",
+    "because",
+    "since",
+    "including",
+    "in",
+    "on",
+    "from",
+    "and",
+    "or",
+    "but",
+    "said",
+    "says",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "has",
+    "have",
+    "had",
+}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those"}
+_NP_HEAD_OF = re.compile(
+    r"^(?:the\s+)?(?:territory|territories|area|areas|region|regions|soil|land|lands)\s+of\s+", re.IGNORECASE
+)
+_POSSESSIVE_START = re.compile(r"^\W*(?:its|our|we|us|their own)\b", re.IGNORECASE)
+_AUX = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "do",
+    "does",
+    "did",
+    "not",
+    "also",
+    "still",
+    "actively",
+    "allegedly",
+    "reportedly",
+    "long",
+    "since",
+    "already",
+    "now",
+    "then",
+    "continues",
+    "continue",
+    "continued",
+    "to",
+    "again",
+    "once",
+    "further",
+    "repeatedly",
+    "secretly",
+    "openly",
+    "indeed",
+    "even",
+    "just",
+    "currently",
+    "recently",
+    "never",
+    "always",
+}
+_ACTOR_TYPES = {"PERSON", "ORG", "GPE"}
+_PLACE_TYPES = {"GPE", "LOC"}
+_TARGET_TYPES = {"GPE", "LOC", "ORG"}
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages|age of|years? old)\W*$", re.IGNORECASE)
+_NON_COUNT_ABOUT = re.compile(
+    r"^(?:years?|yrs?|months?|days?|hours?|minutes?|seconds?|weeks?|old|age|percent|%|per ?cent|"
+    r"km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|tons?|tonnes?|kg|kilograms?|degrees?|"
+    r"dollars?|euros?|rubles?|roubles?|pounds?|usd|eur)\b",
+    re.IGNORECASE,
+)
+#: counts given by a vague word only ("dozens", "hundreds"): their numeric value is a guess
+_VAGUE = re.compile(
+    r"^\D*\b(?:dozens?|hundreds|thousands|millions|several|scores|many|few|numerous)\b\D*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotValue:
+    """One slot value found in a claim: ``key`` compares values, ``value`` is what is shown and logged."""
+
+    slot: str
+    value: str | float
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ClaimSlots:
+    """All slot values of one claim, plus the entity keys of its content (for clustering)."""
+
+    values: list[SlotValue]
+    entity_keys: frozenset[str]
+    action: str | None
+
+    def keys(self, slot: str) -> set[str]:
+        """The comparison keys of one slot."""
+        return {v.key for v in self.values if v.slot == slot}
+
+
+def content_mentions(claim: Claim, mentions: Sequence[Mention]) -> list[Mention]:
+    """Mentions lying inside the claim's content span, in text order."""
+    lo, hi = claim.content_start, claim.content_end
+    return sorted((m for m in mentions if m.start >= lo and m.end <= hi), key=lambda m: m.start)
+
+
+def _display(key: str, fallback: str, entities: Mapping[str, Entity]) -> str:
+    ent = entities.get(key)
+    return ent.name if ent is not None else fallback
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":  # "recruitt"/"plann" -> single
+        w = w[:-1]
+    return w
+
+
+def _words(text: str, offset: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), offset + m.start(), offset + m.end()) for m in _WORD.finditer(text)]
+
+
+def _find_actor(claim: Claim, text: str, cms: list[Mention]) -> tuple[str | None, str | None, int, int]:
+    """(key, surface, start, end) of the content's subject entity, if any."""
+    lo = claim.content_start
+    content = text[lo : claim.content_end]
+    if _POSSESSIVE_START.match(content) and claim.speaker_key:
+        return claim.speaker_key, claim.speaker_text or claim.speaker_key, lo, lo
+    for m in cms:
+        if m.type not in _ACTOR_TYPES:
+            continue
+        before = [w.lower() for w, _, _ in _words(text[lo : m.start], 0)]
+        if len(before) > 4 or any(
+            w in _TARGET_PREPS or w in _LOC_PREPS or w in {"of", "by", "for"} for w in before
+        ):
+            break
+        return m.key, m.name, m.start, m.end
+    return None, None, 0, 0
+
+
+def _find_action(text: str, start: int, end: int) -> str | None:
+    for word, _, _ in _words(text[start:end], start)[:8]:
+        w = word.lower()
+        if (
+            w in _AUX
+            or w in _DETERMINERS
+            or not w.isalpha()
+            or (w[0].isupper() and word[0].isupper() and False)
+        ):
+            continue
+        if word[0].isupper():
+            continue
+        return _stem(w)
+    return None
+
+
+def _np_after(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The bare noun phrase starting at ``start`` (up to 6 words, stops at punctuation/function words)."""
+    out: list[tuple[str, int, int]] = []
+    for word, ws, we in _words(text[start:end], start):
+        gap = text[out[-1][2] : ws] if out else text[start:ws]
+        if out and re.search(r"[,.;:()\"“”]", gap):
+            break
+        lw = word.lower()
+        if lw in _STOP_NP and out:
+            break
+        if not out and lw in _DETERMINERS:
+            continue
+        out.append((word, ws, we))
+        if len(out) >= 6:
+            break
+    if not out:
+        return None
+    phrase = text[out[0][1] : out[-1][2]]
+    phrase = _NP_HEAD_OF.sub("", phrase)
+    phrase = re.sub(r"^(?:the|a|an|its|their)\s+", "", phrase, flags=re.IGNORECASE)
+    return (phrase, out[0][1], out[-1][2]) if phrase else None
+
+
+def _np_ok(text: str, np_start: int, np: tuple[str, int, int]) -> bool:
+    """A bare noun phrase counts as a target when it is named or determined, not a verb or number."""
+    first = np[0].split()[0]
+    if not any(ch.isalpha() for ch in first) or first.lower().endswith("ing") or first.lower() in _AUX:
+        return False
+    lead = [w.lower() for w, _, _ in _words(text[np_start : np[1]], 0)]
+    return first[0].isupper() or any(w in _DETERMINERS for w in lead)
+
+
+def _find_targets(
+    claim: Claim, text: str, cms: list[Mention], entities: Mapping[str, Entity]
+) -> list[tuple[str, str, int, int]]:
+    """(key, value, start, end) of the targets of the claim's actions."""
+    lo, hi = claim.content_start, claim.content_end
+    found: list[tuple[str, str, int, int]] = []
+    seen: set[str] = set()
+    for trig in _TRIGGERS.finditer(text, lo, hi):
+        words = _words(text[trig.end() : min(hi, trig.end() + 160)], trig.end())
+        prep_at = None
+        for i, (w, _ws, we) in enumerate(words[:4]):
+            if re.search(r"[.,;:()]", text[trig.end() : words[i][1]]):
+                break
+            if w.lower() in _TARGET_PREPS:
+                prep_at = (i, we)
+                break
+            if not (w.lower().endswith("ly") or w.lower() in {"also", "now", "then", "even", "further"}):
+                break
+        if prep_at is None:
+            continue
+        i, np_start = prep_at
+        # the phrase runs to the end of the clause (punctuation or a new clause word)
+        stop = hi
+        for w, ws, _we in words[i + 1 :]:
+            if re.search(r"[.,;:()]", text[np_start:ws]) or w.lower() in {
+                "which",
+                "who",
+                "where",
+                "that",
+                "before",
+                "after",
+                "while",
+                "to",
+                "for",
+                "with",
+            }:
+                stop = ws
+                break
+        stop = min(stop, np_start + 120)
+        in_phrase = [m for m in cms if m.start >= np_start and m.end <= stop and m.type in _TARGET_TYPES]
+        if in_phrase:
+            for m in in_phrase:
+                if m.key not in seen:
+                    seen.add(m.key)
+                    found.append((m.key, _display(m.key, m.name, entities), m.start, m.end))
+            continue
+        np = _np_after(text, np_start, stop)
+        if np is not None and _np_ok(text, np_start, np):
+            key = "np:" + " ".join(np[0].lower().split())
+            if key not in seen:
+                seen.add(key)
+                found.append((key, np[0], np[1], np[2]))
+    return found
+
+
+def _count_values(claim: Claim, text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
+    qs = list(claim.quantities) or [
+        q for q in quantities if q.start >= claim.content_start and q.end <= claim.content_end
+    ]
+    out = []
+    for q in qs:
+        if q.value is None:
+            continue
+        if _AGE_BEFORE.search(text[max(0, q.start - 16) : q.start]):
+            continue
+        if q.about and _NON_COUNT_ABOUT.match(q.about.strip()):
+            continue
+        if "%" in q.text or "percent" in q.text.lower() or _VAGUE.match(q.text):
+            continue
+        if q.about is None and 1900 <= q.value <= 2100 and float(q.value).is_integer() and q.low is None:
+            continue  # a year
+        out.append(q)
+    return out
+
+
+def extract_slots(
+    claim: Claim,
+    *,
+    text: str,
+    mentions: Sequence[Mention],
+    quantities: Sequence[Quantity] = (),
+    entities: Mapping[str, Entity] | None = None,
+) -> ClaimSlots:
+    """Slot values of ``claim`` (a claim of the document whose body is ``text``)."""
+    ents = entities or {}
+    cms = content_mentions(claim, mentions)
+    values: list[SlotValue] = []
+    actor_key, actor_name, a_start, a_end = _find_actor(claim, text, cms)
+    if actor_key is not None:
+        values.append(
+            SlotValue("actor", _display(actor_key, actor_name or actor_key, ents), actor_key, a_start, a_end)
+        )
+    action = _find_action(
+        text, a_end if actor_key is not None and a_end > a_start else claim.content_start, claim.content_end
+    )
+    targets = _find_targets(claim, text, cms, ents)
+    target_keys = {k for k, _, _, _ in targets}
+    for key, value, start, end in targets:
+        if key != actor_key:
+            values.append(SlotValue("target", value, key, start, end))
+    for m in cms:
+        if m.type not in _PLACE_TYPES or m.key in target_keys or m.key == actor_key:
+            continue
+        before = [w.lower() for w, _, _ in _words(text[max(claim.content_start, m.start - 40) : m.start], 0)][
+            -4:
+        ]
+        if any(w in _LOC_PREPS for w in before):
+            values.append(SlotValue("place", _display(m.key, m.name, ents), m.key, m.start, m.end))
+    for q in _count_values(claim, text, quantities):
+        values.append(SlotValue("quantity", float(q.value), f"{float(q.value):g}", q.start, q.end))
+    if claim.speaker_key or claim.speaker_text:
+        key = claim.speaker_key or "text:" + (claim.speaker_text or "").lower()
+        name = _display(key, claim.speaker_text or key, ents)
+        if claim.speaker_key:
+            name = _display(key, next((m.name for m in mentions if m.key == key), name), ents)
+        values.append(
+            SlotValue(
+                "speaker", name, key, claim.speaker_start or claim.start, claim.speaker_end or claim.start
+            )
+        )
+    keys = frozenset(m.key for m in cms)
+    return ClaimSlots(values=values, entity_keys=keys, action=action)

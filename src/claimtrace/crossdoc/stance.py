@@ -1,0 +1,274 @@
+"""Stance of one document toward one narrative: AMPLIFIES, ATTRIBUTES, CONTESTS or DEBUNKS.
+
+Decided by rules with explicit lexicons from the narrative's claims in the document (their
+kinds, cues and hedges) and the words around them, separating the outlet's own voice from the
+words of the sources it reports:
+
+* **own voice** is text outside every attributed claim's content (plus the content of
+  unattributed claims); **reported** text is the content of indirect / according-to claims
+  (the outlet's paraphrase); **quoted** text is the content of direct claims (the source's own
+  words, never evidence of the outlet's stance).
+* **AMPLIFIES** evidence: a narrative claim asserted in the outlet's own voice without a hedge;
+  a factive cue ("revealed", "exposed", "confirmed") presenting a source's claim as fact;
+  loaded framing in own voice ("occupation army", "regime", "junta"; half weight in reported
+  text).
+* **CONTESTS** evidence: denials and refusals ("denied", "rejected"), silence or lack of proof
+  ("has not commented", "did not respond", "could not be independently verified", "without
+  providing evidence"), distancing nouns ("allegations", "alleged", "so-called"), scare quotes
+  in own voice, counter-voices (another source's claim that calls it false).
+* **DEBUNKS** evidence: the outlet itself calls it false or unsupported ("false", "baseless",
+  "debunked", "no evidence", "disinformation").
+
+Scores are summed over the sentences holding the narrative's claims and their neighbours (plus
+any sentence where one of the narrative's actors denies or declines to comment); a label wins
+at a score of 2 (DEBUNKS > CONTESTS > AMPLIFIES when tied), else ATTRIBUTES. Exactly one stance
+per document and narrative; the evidence spans are the markers that decided it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from claimtrace.model import Claim, DocAnalysis, Document, StanceLabel
+
+__all__ = ["STAGE_VERSION", "decide_stance"]
+
+STAGE_VERSION = "stance.v1"
+
+_FLAGS = re.IGNORECASE
+
+#: the outlet calls the claim false or unsupported (own voice only); weight
+DEBUNK = [
+    (
+        re.compile(
+            r"\b(?:false(?:ly)?(?![- ]flag)|baseless|unfounded|groundless|untrue|fabricat\w+|debunk\w*|"
+            r"disinformation|misinformation|fake news|hoax(?:es)?|falsehoods?|"
+            r"conspiracy theor(?:y|ies)|doctored|fact[- ]check\w*)\b",
+            _FLAGS,
+        ),
+        2.0,
+    ),
+    (
+        re.compile(r"\b(?:no|not any|little) (?:credible |hard |supporting )?(?:evidence|proof)\b", _FLAGS),
+        2.0,
+    ),
+    (re.compile(r"\b(?:misleading|propaganda)\b", _FLAGS), 1.0),
+]
+
+#: distance: denials, silence, missing proof (strong) and distancing words (weak)
+CONTEST = [
+    (
+        re.compile(
+            r"\b(?:den(?:y|ied|ies|ial|ials)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|"
+            r"rebuff(?:s|ed)?|repudiat\w+)\b",
+            _FLAGS,
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:ha(?:s|ve|d) not|did not|didn't|hasn't|haven't|has yet to|have yet to|declined to|"
+            r"refused to|could not be reached for|did not immediately)\s+(?:yet\s+)?"
+            r"(?:commented?|respond(?:ed)?|replied|reply|confirm(?:ed)?|react(?:ed)?)\b",
+            _FLAGS,
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:could not|cannot|can't|couldn't) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)\b"
+            r"|\b(?:unverified|unconfirmed|unsubstantiated)\b",
+            _FLAGS,
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r"\bwithout (?:providing |offering |citing |giving )?(?:any )?(?:evidence|proof)\b|"
+            r"\b(?:provided|offered|gave|presented|cited) no (?:evidence|proof)\b",
+            _FLAGS,
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:allegations?|alleged(?:ly)?|purported(?:ly)?|so-called|supposed(?:ly)?|claimed)\b", _FLAGS
+        ),
+        1.0,
+    ),
+]
+
+#: the outlet presents a source's claim as established fact
+FACTIVE_CUES = re.compile(
+    r"^(?:reveal\w*|expos\w*|uncover\w*|confirm\w*|prov(?:e|ed|es|en)|demonstrat\w*|"
+    r"disclos\w*|unmask\w*|establish\w*)$",
+    _FLAGS,
+)
+
+#: loaded framing: weight 1 in own voice, half of it in reported text, nothing in quotes
+LOADED = re.compile(
+    r"\b(?:occupation (?:army|armies|forces?|troops|bases?|regime)|occupiers?|"
+    r"occupying (?:army|forces?|troops)|"
+    r"(?:puppet|kyiv|kiev|western|zionist|criminal|terrorist) regimes?|regime of|puppets?|junta|"
+    r"neo-?nazis?|"
+    r"nazis?|terrorist state|state terrorism|imperialis(?:t|ts|m)|hegemon\w*|warmonger\w*|"
+    r"aggressors?|genocid(?:e|al)|satanis\w+|globalists?|deep state|plot(?:s|ted)?|"
+    r"criminal (?:activit\w+|acts?)|"
+    r"henchm[ae]n|cronies|thugs|bandits|atrocit(?:y|ies))\b",
+    _FLAGS,
+)
+
+SCARE_QUOTE = re.compile(r"[“\"‘'](\w[\w-]*(?:\s+[\w-]+){0,2})[”\"’']")
+
+_DECIDE_AT = 2.0
+_NEAR = 24  # characters between an actor mention and loaded framing of it
+
+
+def _norm(name: str | None) -> str:
+    return re.sub(r"^the\s+", "", " ".join((name or "").lower().split()))
+
+
+def _is_name(words: str) -> bool:
+    return all(w[:1].isupper() for w in words.split())
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _sentence_windows(analysis: DocAnalysis, text: str, claims: Sequence[Claim]) -> list[tuple[int, int]]:
+    """Character ranges of the sentences holding the claims, with one sentence either side."""
+    sents = list(analysis.sentences) or [(0, len(text))]
+    picked: set[int] = set()
+    for c in claims:
+        for i, (s, e) in enumerate(sents):
+            if s < c.end and c.start < e:
+                picked.update({i - 1, i, i + 1})
+    return [sents[i] for i in sorted(picked) if 0 <= i < len(sents)]
+
+
+def _actor_sentences(
+    analysis: DocAnalysis, text: str, actor_keys: Collection[str], skip: Collection[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Other sentences whose first entity is one of the narrative's actors (for "X denied ..." far away)."""
+    if not actor_keys:
+        return []
+    out = []
+    for s, e in analysis.sentences:
+        if (s, e) in skip:
+            continue
+        first = min((m for m in analysis.mentions if s <= m.start < e), key=lambda m: m.start, default=None)
+        if first is not None and first.key in actor_keys:
+            out.append((s, e))
+    return out
+
+
+def _ev(text: str, start: int, end: int) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def decide_stance(
+    doc: Document,
+    analysis: DocAnalysis,
+    claims: Sequence[Claim],
+    *,
+    actor_keys: Collection[str] = (),
+) -> dict[str, Any]:
+    """The stance of ``doc`` toward the narrative whose claims in it are ``claims``.
+
+    Returns ``{"doc", "stance", "evidence": [{"start","end","text"}], "scores": {...}}``.
+    """
+    text = doc.text
+    mine = {(c.start, c.end, c.content_start) for c in claims}
+    quoted = [(c.content_start, c.content_end) for c in analysis.claims if c.kind == "direct"]
+    reported = [
+        (c.content_start, c.content_end) for c in analysis.claims if c.kind in ("indirect", "according_to")
+    ]
+    attributed_claims = [c for c in analysis.claims if c.kind != "unattributed"]
+    other_voice = [
+        (c.content_start, c.content_end)
+        for c in attributed_claims
+        if (c.start, c.end, c.content_start) not in mine
+    ]
+    claim_spans = [(c.start, c.end) for c in attributed_claims]
+    windows = _sentence_windows(analysis, text, claims)
+    windows += _actor_sentences(analysis, text, actor_keys, windows)
+
+    scores = {"AMPLIFIES": 0.0, "CONTESTS": 0.0, "DEBUNKS": 0.0}
+    evidence: dict[str, list[dict[str, Any]]] = {k: [] for k in (*scores, "ATTRIBUTES")}
+    seen: set[tuple[int, int]] = set()
+
+    def add(label: str, weight: float, start: int, end: int) -> None:
+        if (start, end) in seen or weight <= 0:
+            return
+        seen.add((start, end))
+        scores[label] += weight
+        evidence[label].append(_ev(text, start, end))
+
+    # the narrative's own claims: voice, cues, hedges
+    outlet = _norm(doc.outlet)
+    own = [c for c in claims if c.kind == "unattributed" or (outlet and _norm(c.speaker_text) == outlet)]
+    has_attributed = len(own) < len(claims)
+    for c in claims:
+        if c in own and not c.hedges:
+            add("AMPLIFIES", 1.0 if has_attributed else 2.0, c.content_start, c.content_end)
+        if c.cue and c.kind != "unattributed" and FACTIVE_CUES.match(c.cue.strip().split()[-1]):
+            add(
+                "AMPLIFIES",
+                2.0,
+                c.cue_start if c.cue_start is not None else c.start,
+                c.cue_end if c.cue_end is not None else c.start,
+            )
+        if c.kind != "unattributed" and c.cue_start is not None and c.cue_end is not None:
+            evidence["ATTRIBUTES"].append(_ev(text, c.cue_start, c.cue_end))
+        elif c.kind != "unattributed":
+            evidence["ATTRIBUTES"].append(_ev(text, c.start, c.end))
+
+    for s, e in windows:
+        for rx, weight in DEBUNK:
+            for m in rx.finditer(text, s, e):
+                if _inside(quoted, m.start(), m.end()) or _inside(reported, m.start(), m.end()):
+                    if _inside(other_voice, m.start(), m.end()):  # another source calls it false
+                        add("CONTESTS", weight, m.start(), m.end())
+                    continue
+                add("DEBUNKS", weight, m.start(), m.end())
+        for rx, weight in CONTEST:
+            for m in rx.finditer(text, s, e):
+                if _inside(quoted, m.start(), m.end()) and not _inside(other_voice, m.start(), m.end()):
+                    continue  # the narrative's own source speaking
+                add("CONTESTS", weight, m.start(), m.end())
+        for m in LOADED.finditer(text, s, e):
+            if _inside(quoted, m.start(), m.end()):
+                continue
+            add("AMPLIFIES", 0.5 if _inside(reported, m.start(), m.end()) else 1.0, m.start(), m.end())
+        for m in SCARE_QUOTE.finditer(text, s, e):
+            if _inside(claim_spans, m.start(), m.end()) or _inside(quoted, m.start(), m.end()):
+                continue
+            if _is_name(m.group(1)) or any(
+                x.start < m.end() and m.start() < x.end for x in analysis.mentions
+            ):
+                continue  # a quoted name ("Islamic State"), not distance
+            add("CONTESTS", 1.0, m.start(), m.end())
+
+    # the outlet's framing of the narrative's actors anywhere else in the document
+    in_window = [(s, e) for s, e in windows]
+    for mention in analysis.mentions:
+        if mention.key not in actor_keys:
+            continue
+        lo, hi = max(0, mention.start - _NEAR), min(len(text), mention.end + _NEAR)
+        for x in LOADED.finditer(text, lo, hi):
+            if _inside(in_window, x.start(), x.end()) or _inside(quoted, x.start(), x.end()):
+                continue
+            add("AMPLIFIES", 0.5 if _inside(reported, x.start(), x.end()) else 1.0, x.start(), x.end())
+
+    stance: StanceLabel = "ATTRIBUTES"
+    if scores["DEBUNKS"] >= _DECIDE_AT and scores["DEBUNKS"] >= scores["AMPLIFIES"]:
+        stance = "DEBUNKS"
+    elif scores["CONTESTS"] >= _DECIDE_AT and scores["CONTESTS"] >= scores["AMPLIFIES"]:
+        stance = "CONTESTS"
+    elif scores["AMPLIFIES"] >= _DECIDE_AT:
+        stance = "AMPLIFIES"
+    ev = sorted(evidence[stance], key=lambda x: x["start"])[:8]
+    return {"doc": doc.id, "stance": stance, "evidence": ev, "scores": dict(scores)}
