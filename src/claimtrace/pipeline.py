@@ -155,12 +155,19 @@ def run_crossdoc(
 
     with _timed(report, "narratives"):
         inputs = [NarrativeInput(doc=d, analysis=analyses[d.id]) for d in docs if d.id in analyses]
-        builder = NarrativeBuilder().fit(
+        # (narratives contributor) claim vectors are cached between runs, keyed by text, in a file
+        # beside the SQLite db (crossdoc/claimvecs.py); only new claim texts are encoded.
+        from claimtrace.crossdoc.claimvecs import ClaimVectorCache
+        from claimtrace.embeddings import MODEL_VERSION
+
+        vec_cache = ClaimVectorCache.for_store_url(str(getattr(store, "url", "") or ""), model=MODEL_VERSION)
+        builder = NarrativeBuilder(cache=vec_cache).fit(
             inputs,
             entities=entities,
             previous=store.load_narratives(),
             overrides=store.list_overrides("narrative"),
         )
+        vec_cache.save()
         narratives = builder.narratives()
         store.save_narratives(narratives)
         for event in builder.events():

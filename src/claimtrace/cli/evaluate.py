@@ -24,8 +24,12 @@ def _exists(path: str) -> str:
 @eval_app.command("attribution")
 @user_errors
 def attribution(
-    polnear: Annotated[str, typer.Option("--polnear", help="A PolNeAR split directory (text/ + attributions/).",
-                                         callback=_exists)],
+    polnear: Annotated[
+        str,
+        typer.Option(
+            "--polnear", help="A PolNeAR split directory (text/ + attributions/).", callback=_exists
+        ),
+    ],
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -53,7 +57,9 @@ def stories(
 @eval_app.command("paraphrase")
 @user_errors
 def paraphrase(
-    train: Annotated[str, typer.Option("--train", help="MSRP training pairs (tab-separated).", callback=_exists)],
+    train: Annotated[
+        str, typer.Option("--train", help="MSRP training pairs (tab-separated).", callback=_exists)
+    ],
     test: Annotated[str, typer.Option("--test", help="MSRP test pairs (tab-separated).", callback=_exists)],
 ) -> None:
     """Fit the paraphrase scorer on --train, print accuracy/precision/recall/F1 on --test as one JSON line."""

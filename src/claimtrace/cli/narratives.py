@@ -27,6 +27,9 @@ narratives_app = typer.Typer(
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept with the correction).")]
 
 
+NarrativeArg = Annotated[str, typer.Argument(help="Narrative id (see 'claimtrace narratives list').")]
+
+
 def _open(db: str) -> Any:
     from claimtrace.store import open_store
 
@@ -58,7 +61,10 @@ def list_cmd(
 
 @narratives_app.command("show")
 @user_errors
-def show_cmd(nid: str, db: DbOption = DEFAULT) -> None:
+def show_cmd(
+    nid: NarrativeArg,
+    db: DbOption = DEFAULT,
+) -> None:
     """One narrative: label, timeline, mutation log, stances (and the analyst's rating)."""
     with _open(db) as store:
         n = _get(store.load_narratives(), nid)
@@ -86,7 +92,12 @@ def show_cmd(nid: str, db: DbOption = DEFAULT) -> None:
 
 @narratives_app.command("move")
 @user_errors
-def move_cmd(claim_id: str, narrative_id: str, reason: ReasonOption, db: DbOption = DEFAULT) -> None:
+def move_cmd(
+    claim_id: Annotated[str, typer.Argument(help="The claim to move (its id in the export).")],
+    narrative_id: NarrativeArg,
+    reason: ReasonOption,
+    db: DbOption = DEFAULT,
+) -> None:
     """Move claim CLAIM_ID into narrative NARRATIVE_ID."""
     with _open(db) as store:
         target = _get(store.load_narratives(), narrative_id)
@@ -102,7 +113,12 @@ def move_cmd(claim_id: str, narrative_id: str, reason: ReasonOption, db: DbOptio
 
 @narratives_app.command("merge")
 @user_errors
-def merge_cmd(a: str, b: str, reason: ReasonOption, db: DbOption = DEFAULT) -> None:
+def merge_cmd(
+    a: Annotated[str, typer.Argument(help="The narrative that stays.")],
+    b: Annotated[str, typer.Argument(help="The narrative merged into A.")],
+    reason: ReasonOption,
+    db: DbOption = DEFAULT,
+) -> None:
     """Merge narrative B into narrative A (A's id is kept)."""
     with _open(db) as store:
         nars = store.load_narratives()
@@ -120,7 +136,7 @@ def merge_cmd(a: str, b: str, reason: ReasonOption, db: DbOption = DEFAULT) -> N
 @narratives_app.command("split")
 @user_errors
 def split_cmd(
-    nid: str,
+    nid: NarrativeArg,
     reason: ReasonOption,
     claim: Annotated[list[str], typer.Option("--claim", help="A claim to split out (repeatable).")],
     db: DbOption = DEFAULT,
@@ -144,7 +160,7 @@ def split_cmd(
 @narratives_app.command("rate")
 @user_errors
 def rate_cmd(
-    nid: str,
+    nid: NarrativeArg,
     rating: Annotated[str, typer.Option("--rating", help="Verdict for ClaimReview export, e.g. False.")],
     note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
     db: DbOption = DEFAULT,

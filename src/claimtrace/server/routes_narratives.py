@@ -1,0 +1,132 @@
+"""Narrative endpoints: the list, one narrative in full, and the analyst's rating."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field, field_validator
+
+from claimtrace.model import Narrative
+from claimtrace.server.catalog import Catalog, Snapshot, page
+from claimtrace.server.routes_corpus import Limit, Offset, not_found
+from claimtrace.server.security import require_json
+
+__all__ = ["RatingIn", "narratives_router"]
+
+STANCES = ("AMPLIFIES", "ATTRIBUTES", "CONTESTS", "DEBUNKS")
+
+
+class RatingIn(BaseModel):
+    """An analyst's verdict on a narrative (``False``, ``Misleading``, ``True`` ...)."""
+
+    rating: str = Field(min_length=1, max_length=64)
+    note: str | None = Field(default=None, max_length=4000)
+    author: str | None = Field(default=None, max_length=200)
+
+    @field_validator("rating")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("rating must not be blank")
+        return value
+
+
+def _summary(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict[str, Any]:
+    outlets = {snap.docs_by_id[d]["outlet"] for d in n.documents if d in snap.docs_by_id}
+    stances = Counter(s.get("stance") for s in n.stances)
+    return {
+        "id": n.id,
+        "label": n.label,
+        "first_seen": n.first_seen,
+        "last_seen": n.last_seen,
+        "documents": len(n.documents),
+        "claims": len(n.claims),
+        "outlets": len(outlets - {None}),
+        "mutations": len(n.mutations),
+        "stances": {label: stances.get(label, 0) for label in STANCES},
+        "rating": rating,
+    }
+
+
+def _meta(snap: Snapshot, doc_id: str) -> dict[str, Any]:
+    meta = snap.docs_by_id.get(doc_id, {})
+    return {"title": meta.get("title"), "outlet": meta.get("outlet"), "published": meta.get("published")}
+
+
+def _detail(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict[str, Any]:
+    stance_of = {s.get("doc"): s.get("stance") for s in n.stances}
+    timeline = [
+        {**t, "title": _meta(snap, t.get("doc", ""))["title"], "stance": stance_of.get(t.get("doc"))}
+        for t in n.timeline
+    ]
+    stances = [{**s, **_meta(snap, s.get("doc", ""))} for s in n.stances]
+    by_outlet: dict[str, Counter[str]] = {}
+    for s in stances:
+        by_outlet.setdefault(s["outlet"] or "(unknown outlet)", Counter())[s.get("stance") or "?"] += 1
+    stances_by_outlet = [
+        {"outlet": o, "counts": {label: c.get(label, 0) for label in STANCES}, "total": sum(c.values())}
+        for o, c in sorted(by_outlet.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ]
+    mutations = [{**m, **_meta(snap, m.get("doc", ""))} for m in n.mutations]
+    entities = [
+        {"id": e.id, "name": e.name, "type": e.type}
+        for eid in n.entities
+        if (e := snap.entities_by_id.get(eid)) is not None
+    ]
+    return {
+        **n.to_dict(),
+        **{k: v for k, v in _summary(n, snap, rating).items() if k in ("outlets", "rating")},
+        "timeline": timeline,
+        "stances": stances,
+        "stances_by_outlet": stances_by_outlet,
+        "mutations": mutations,
+        "document_list": [snap.docs_by_id[d] for d in n.documents if d in snap.docs_by_id],
+        "claim_list": [snap.claims_by_id[c] for c in n.claims if c in snap.claims_by_id],
+        "entity_list": entities,
+    }
+
+
+def narratives_router(cat: Catalog) -> APIRouter:
+    """The narrative endpoints over ``cat``."""
+    r = APIRouter(prefix="/api", tags=["narratives"])
+
+    def find(narrative_id: str) -> tuple[Narrative, Snapshot]:
+        snap = cat.snapshot()
+        n = snap.narratives_by_id.get(narrative_id)
+        if n is None:
+            raise not_found("narrative", narrative_id)
+        return n, snap
+
+    @r.get("/narratives")
+    def narratives(
+        offset: Offset = 0,
+        limit: Limit = 50,
+        q: Annotated[str | None, Query(description="Label contains this (any case).")] = None,
+    ) -> dict[str, Any]:
+        """Narratives, those in the most documents first, with counts, stance totals and rating."""
+        snap = cat.snapshot()
+        ratings = cat.store.load_ratings()
+        needle = (q or "").casefold().strip()
+        items = [
+            _summary(n, snap, ratings.get(n.id)) for n in snap.narratives if needle in n.label.casefold()
+        ]
+        items.sort(key=lambda x: (-x["documents"], -(x["claims"]), x["label"].casefold(), x["id"]))
+        return page(items, offset=offset, limit=limit)
+
+    @r.get("/narratives/{narrative_id}")
+    def narrative(narrative_id: str) -> dict[str, Any]:
+        """One narrative: timeline, mutations, stances (and per outlet), claims, documents, rating."""
+        n, snap = find(narrative_id)
+        return _detail(n, snap, cat.store.load_ratings().get(n.id))
+
+    @r.post("/narratives/{narrative_id}/rating", dependencies=[Depends(require_json)])
+    def rate(narrative_id: str, body: RatingIn) -> dict[str, Any]:
+        """Record an analyst's rating of a narrative (history is kept; the latest counts)."""
+        find(narrative_id)
+        cat.store.set_rating(narrative_id, body.rating, body.note, author=body.author)
+        return {"narrative": narrative_id, "rating": cat.store.load_ratings().get(narrative_id)}
+
+    return r
