@@ -47,6 +47,7 @@ E041 = "{db}: cannot connect to the database ({detail})"
 E042 = "{db}: no such database (create it with 'claimtrace ingest PATH... --db {db}')"
 E060 = "{path}: no column {field!r} in the header (columns: {columns}); map it with {option}"
 E061 = "{path}: no ClaimReview found (expected a JSON-LD object, list or @graph with @type ClaimReview)"
+E070 = "{db}: no analysed claims to search or match; run 'claimtrace analyze' first"
 
 
 def require(module: str, extra: str, what: str) -> object:

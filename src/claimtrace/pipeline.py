@@ -42,8 +42,8 @@ class AnalyzeReport:
     def summary(self) -> str:
         """One line for the terminal."""
         return (
-            f"analysed {self.analysed} document(s); {self.entities} entities, {self.reuse_links} reuse links, "
-            f"{self.stories} stories, {self.narratives} narratives"
+            f"analysed {self.analysed} document(s); {self.entities} entities, "
+            f"{self.reuse_links} reuse links, {self.stories} stories, {self.narratives} narratives"
         )
 
 

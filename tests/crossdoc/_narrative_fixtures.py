@@ -105,14 +105,18 @@ def base_docs() -> list[NarrativeInput]:
     d1 = make(
         "d1",
         "Agency X said that Country Y is training 40 mercenaries at Base Z for transfer to Norland. "
-        "Separately, Grainco reported a record harvest in Estmark this autumn.",
+        "Separately, Grainco reported that the harvest in Estmark was a record this autumn.",
         [
             {
                 "content": "Country Y is training 40 mercenaries at Base Z for transfer to Norland",
                 "speaker": "Agency X",
                 "cue": "said",
             },
-            {"content": "a record harvest in Estmark this autumn", "speaker": "Grainco", "cue": "reported"},
+            {
+                "content": "the harvest in Estmark was a record this autumn",
+                "speaker": "Grainco",
+                "cue": "reported",
+            },
         ],
         date="2023-01-10",
         outlet="Daily Alpha",

@@ -3,14 +3,20 @@
 A narrative is a cluster of *claims* (not documents: one article can carry claims of several
 narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state:
 
-1. every claim with some entity and enough words is embedded (its content span) and described
-   by slots (``slots.py``: actor, action, target, place, quantity, speaker);
+1. every claim that states something (a predicate and a few content words, ``slots.states_something``;
+   fragments never found or join a narrative) and is either attributed or names an entity is
+   embedded (its content span; identical texts once, vectors reused from ``vectors=`` / ``cache=``)
+   and described by slots (``slots.py``: actor, action, target, place, quantity, speaker);
 2. candidate pairs come from approximate nearest neighbours (exact blocks below a few thousand
    claims, HNSW above) and from blocking on shared entity keys (pairs of keys; oversized
    blocks only pair claims close in time), so the work grows near-linearly, never all pairs;
-3. pairs are scored (cosine + shared entities + agreeing actor/action/target) and merged
-   strongest first, each merge also checked by average linkage between the two clusters
-   (exact average cosine from the clusters' vector sums), which stops chaining;
+3. pairs are scored (cosine + agreement of entities and slots − conflicts: a different actor
+   *and* a different place/target with no entity in common) and merged strongest first; each
+   merge is admitted at cluster level, never on one pair alone: the average-linkage *combined*
+   score between the two clusters (average cosine from the vector sums, plus the expected
+   entity/actor agreement and conflict of a random cross pair, from per-cluster counters) must
+   reach ``link_threshold``, and the smaller cluster's centroid must stay within ``drift_min``
+   cosine of the larger one's medoid. This stops chaining (A~B~C~...) on templated text;
 4. analyst overrides (move / merge / split, as the store returns them) are re-applied to the
    clusters after every clustering, so they survive re-analysis;
 5. ids are kept stable against ``previous`` narratives: a cluster inherits the id of the
@@ -18,7 +24,15 @@ narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state
    is a ``split`` (the larger part keeps the id), two previous ones in one cluster a ``merge``
    (the older id is kept). New narratives get ``"N" + sha1(founding claim id)[:10]``;
 6. each narrative gets a label (its medoid claim, shortened, plus key entities), a timeline,
-   a mutation log (``mutations.py``) and one stance per document (``stance.py``).
+   a mutation log (``mutations.py``) and one stance per document (``stance.py``);
+7. stances are decided consistently per document: the narratives a document takes part in that
+   are *related* (they share another document and a key entity) form one framing group, and the
+   document's stance toward each of them is decided once, from all its claims in the group. The
+   outlet's voice (own-voice assertion, loaded framing, distance markers, denials it reports) is
+   a property of how it frames that family of claims, not of whichever narrative a single
+   sentence happened to cluster into. Such stances carry ``"pooled_with"``: the other
+   narratives of the group. Unrelated narratives in one document (a fact-check debunking one
+   claim beside an unrelated report) keep separate stances.
 """
 
 from __future__ import annotations
@@ -34,18 +48,23 @@ from typing import Any
 
 import numpy as np
 
+from claimtrace.crossdoc.claimvecs import ClaimVectorCache
 from claimtrace.crossdoc.mutations import SlotOccurrence, mutation_log, time_key
-from claimtrace.crossdoc.slots import ClaimSlots, extract_slots
+from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, states_something
 from claimtrace.crossdoc.stance import decide_stance
 from claimtrace.model import Claim, DocAnalysis, Document, Entity, Narrative
 
 __all__ = ["STAGE_VERSION", "NarrativeBuilder", "NarrativeInput", "build_narratives", "hashing_encoder"]
 
-STAGE_VERSION = "narratives.v1"
+STAGE_VERSION = "narratives.v2"
 
 Encoder = Callable[[list[str]], np.ndarray]
 
 _WORD = re.compile(r"\w+")
+#: mean MiniLM cosine of unrelated news claims (about 0.1); corpora far above it are rescaled
+_NATURAL_BACKGROUND = 0.10
+_BACKGROUND_MAX = 0.30
+_BACKGROUND_MIN_CLAIMS = 1000
 
 
 @dataclass
@@ -119,6 +138,64 @@ class _UnionFind:
         return root
 
 
+def _locs(slots: ClaimSlots) -> set[str]:
+    return slots.keys("place") | slots.keys("target")
+
+
+def _dot(a: Counter[str], b: Counter[str]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return float(sum(v * b[k] for k, v in a.items() if k in b))
+
+
+@dataclass
+class _Profile:
+    """A growing cluster: size, vector sum, medoid and counters of entities, actors, places."""
+
+    n: int
+    sum: np.ndarray
+    medoid: int
+    members: list[int]
+    ents: Counter[str]
+    actors: Counter[str]
+    locs: Counter[str]
+    n_ent: int
+    n_act: int
+    n_loc: int
+    medoid_at: int = 1
+
+    @classmethod
+    def of(cls, row: _Row, vec: np.ndarray, i: int) -> _Profile:
+        acts, locs = row.slots.keys("actor"), _locs(row.slots)
+        return cls(
+            n=1,
+            sum=vec.astype(np.float64),
+            medoid=i,
+            members=[i],
+            ents=Counter(row.slots.entity_keys),
+            actors=Counter(acts),
+            locs=Counter(locs),
+            n_ent=int(bool(row.slots.entity_keys)),
+            n_act=int(bool(acts)),
+            n_loc=int(bool(locs)),
+        )
+
+    def absorb(self, other: _Profile, vecs: np.ndarray) -> None:
+        """Take ``other`` in; the medoid is recomputed each time the size doubles."""
+        self.n += other.n
+        self.sum = self.sum + other.sum
+        self.members.extend(other.members)
+        for mine, theirs in ((self.ents, other.ents), (self.actors, other.actors), (self.locs, other.locs)):
+            mine.update(theirs)
+        self.n_ent += other.n_ent
+        self.n_act += other.n_act
+        self.n_loc += other.n_loc
+        if self.n >= 2 * self.medoid_at:
+            idx = np.array(self.members[-4096:] if self.n > 4096 else self.members)
+            self.medoid = int(idx[int(np.argmax(vecs[idx] @ self.sum))])
+            self.medoid_at = self.n
+
+
 class NarrativeBuilder:
     """Cluster claims into narratives with stable ids (see the module docstring).
 
@@ -127,8 +204,12 @@ class NarrativeBuilder:
     / ``min_docs`` how big a cluster must be to be a narrative; ``min_words`` the shortest claim
     content clustered; ``max_block`` the largest entity block paired exhaustively; ``encoder``
     texts -> L2-normalised rows (default: the local MiniLM); ``now`` the event timestamp;
-    ``require_shared_entity`` links two claims only when their contents share an entity (stops
-    templated claims about different actors from merging; off by default, see the report).
+    ``require_shared_entity`` links two claims only when their contents share an entity (off by
+    default: the conflict penalty ``conflict_weight`` and cluster-level admission do that job
+    without losing claims whose subject is a pronoun); ``drift_min`` the least cosine between a
+    merging cluster's centroid and the other's medoid; ``cache`` a :class:`ClaimVectorCache`
+    (text-keyed vectors kept between runs; the builder adds what it encodes, the caller saves);
+    ``pool_stances`` decides a document's stance once per group of related narratives.
     """
 
     def __init__(
@@ -148,6 +229,10 @@ class NarrativeBuilder:
         label_chars: int = 90,
         now: str | None = None,
         require_shared_entity: bool = False,
+        conflict_weight: float = 0.25,
+        drift_min: float = 0.35,
+        cache: ClaimVectorCache | None = None,
+        pool_stances: bool = True,
     ) -> None:
         self.threshold = threshold
         self.link_threshold = link_threshold
@@ -163,6 +248,10 @@ class NarrativeBuilder:
         self.label_chars = label_chars
         self.now = now
         self.require_shared_entity = require_shared_entity
+        self.conflict_weight = conflict_weight
+        self.drift_min = drift_min
+        self.cache = cache
+        self.pool_stances = pool_stances
 
     # -- public ------------------------------------------------------------------------------
     def fit(
@@ -191,6 +280,7 @@ class NarrativeBuilder:
         clusters = self._apply_overrides(clusters, overrides, prev, by_id)
         ids, self.events_ = self._assign_ids(clusters, prev, by_id)
         self.narratives_ = [self._narrative(nid, c, by_id) for nid, c in zip(ids, clusters, strict=True)]
+        self._stances(self.narratives_, by_id)
         self.narratives_.sort(key=lambda n: n.id)
         self.assignments_ = {cid: n.id for n in self.narratives_ for cid in n.claims}
         return self
@@ -221,26 +311,46 @@ class NarrativeBuilder:
                 slots = extract_slots(
                     c, text=text, mentions=an.mentions, quantities=an.quantities, entities=self.entities_
                 )
-                eligible = nwords >= self.min_words and bool(slots.entity_keys)
+                eligible = (
+                    nwords >= self.min_words
+                    and (c.kind != "unattributed" or bool(slots.entity_keys))
+                    and states_something(
+                        text[c.content_start : c.content_end],
+                        cue=c.cue,
+                        mentions_end=[
+                            m.end - c.content_start
+                            for m in an.mentions
+                            if c.content_start <= m.start and m.end <= c.content_end
+                        ],
+                    )
+                )
                 rows.append(_Row(cid, i, c, content, slots, inp.doc.published, eligible))
         return rows
 
     def _embed(self, rows: list[_Row]) -> np.ndarray:
+        self.encoded_ = 0
         if not rows:
             return np.zeros((0, 384), dtype=np.float32)
         given = self.vectors or {}
-        todo = [r for r in rows if r.id not in given]
+        # each distinct text once; from the cache where it has it
+        texts = list(dict.fromkeys(r.text for r in rows if r.id not in given))
+        found = self.cache.lookup(texts) if self.cache is not None else {}
+        todo = [t for i, t in enumerate(texts) if i not in found]
         enc = self.encoder or _default_encoder
-        fresh = enc([r.text for r in todo]) if todo else np.zeros((0, 1), dtype=np.float32)
-        dim = fresh.shape[1] if todo else len(next(iter(given.values())))
+        fresh = enc(todo) if todo else np.zeros((0, 0), dtype=np.float32)
+        if todo and self.cache is not None:
+            self.cache.add(todo, fresh)
+        by_text = {texts[i]: v for i, v in found.items()}
+        by_text.update(zip(todo, fresh, strict=True))
+        self.encoded_ = len(todo)
+        dim = (
+            fresh.shape[1]
+            if todo
+            else len(next(iter(by_text.values())) if by_text else next(iter(given.values())))
+        )
         out = np.zeros((len(rows), dim), dtype=np.float32)
-        j = 0
         for i, r in enumerate(rows):
-            if r.id in given:
-                out[i] = given[r.id]
-            else:
-                out[i] = fresh[j]
-                j += 1
+            out[i] = given[r.id] if r.id in given else by_text[r.text]
         return out
 
     # -- clustering ----------------------------------------------------------------------------
@@ -294,21 +404,25 @@ class NarrativeBuilder:
                     yield members[x], members[y]
 
     def _pair_bonus(self, a: _Row, b: _Row) -> float:
+        """Agreement of entities and slots, minus clear conflicts (see the module docstring)."""
         sa, sb = a.slots, b.slots
         ea, eb = sa.entity_keys, sb.entity_keys
-        if self.require_shared_entity and not ea & eb:
+        shared = ea & eb
+        if self.require_shared_entity and not shared:
             return -1.0  # claims about wholly different entities are never linked directly
         bonus = 0.0
         if ea and eb:
-            bonus += 0.10 * len(ea & eb) / len(ea | eb)
+            bonus += 0.10 * len(shared) / len(ea | eb) if shared else -0.05
         aa, ab = sa.keys("actor"), sb.keys("actor")
         if aa and ab:
             bonus += 0.06 if aa & ab else -0.04
         if sa.action and sa.action == sb.action:
             bonus += 0.04
-        ta, tb = sa.keys("target"), sb.keys("target")
-        if ta & tb:
+        la, lb = _locs(sa), _locs(sb)
+        if la & lb:
             bonus += 0.03
+        if aa and ab and not aa & ab and la and lb and not la & lb and not shared:
+            bonus -= self.conflict_weight  # different actor AND different place/target
         return bonus
 
     def _cluster(self, rows: list[_Row], vecs: np.ndarray) -> list[list[str]]:
@@ -318,42 +432,78 @@ class NarrativeBuilder:
         pairs = {(min(a, b), max(a, b)) for a, b in self._neighbours(vecs)}
         pairs.update((min(a, b), max(a, b)) for a, b in self._blocked(rows))
         pair_arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-        cos = (
+        del pairs
+        self.background_ = self._background(vecs)
+        cos = self._adjust(
             np.einsum("ij,ij->i", vecs[pair_arr[:, 0]], vecs[pair_arr[:, 1]])
             if len(pair_arr)
             else np.zeros(0)
         )
+        keep = cos + 0.23 >= self.threshold  # the bonus cannot lift the others to the threshold
         scored: list[tuple[float, int, int]] = []
-        for (a, b), c in zip(pair_arr.tolist(), cos.tolist(), strict=True):
-            if c + 0.23 < self.threshold:  # the bonus cannot lift it to the threshold
-                continue
+        for (a, b), c in zip(pair_arr[keep].tolist(), cos[keep].tolist(), strict=True):
             s = c + self._pair_bonus(rows[a], rows[b])
             if s >= self.threshold:
                 scored.append((s, a, b))
         scored.sort(key=lambda t: (-t[0], t[1], t[2]))
         uf = _UnionFind(n)
-        sums = {i: vecs[i].astype(np.float64) for i in range(n)}
-        size = dict.fromkeys(range(n), 1)
-        ents: dict[int, Counter[str]] = {i: Counter(rows[i].slots.entity_keys) for i in range(n)}
+        prof = {i: _Profile.of(rows[i], vecs[i], i) for i in range(n)}
         for _s, a, b in scored:
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
                 continue
-            avg = float(sums[ra] @ sums[rb]) / (size[ra] * size[rb])
-            shared = set(ents[ra]) & set(ents[rb])
-            common = sum(min(ents[ra][k] / size[ra], ents[rb][k] / size[rb]) for k in shared)
-            if avg + 0.05 * min(common, 1.0) < self.link_threshold:
+            pa, pb = prof[ra], prof[rb]
+            if pa.n < pb.n:
+                ra, rb, pa, pb = rb, ra, pb, pa
+            if self._link_score(pa, pb) < self.link_threshold:
                 continue
-            if size[ra] < size[rb]:
-                ra, rb = rb, ra
+            if pb.n > 1 or pa.n > 1:  # drift: the smaller part must stay near the larger's medoid
+                cen = pb.sum / max(float(np.linalg.norm(pb.sum)), 1e-9)
+                if self._adjust(float(vecs[pa.medoid] @ cen)) < self.drift_min:
+                    continue
             uf.parent[rb] = ra
-            sums[ra] = sums[ra] + sums.pop(rb)
-            size[ra] += size.pop(rb)
-            ents[ra].update(ents.pop(rb))
+            pa.absorb(prof.pop(rb), vecs)
         groups: dict[int, list[str]] = defaultdict(list)
         for i, r in enumerate(rows):
             groups[uf.find(i)].append(r.id)
         return list(groups.values())
+
+    def _background(self, vecs: np.ndarray) -> float | None:
+        """Mean cosine of random claim pairs, when the corpus is big and its claims uniformly alike.
+
+        Natural news claims sit near ``_NATURAL_BACKGROUND`` apart; templated or boilerplate-heavy
+        corpora ("Country 3 trains ...", "Country 40 trains ...") sit far higher, where a fixed
+        cosine threshold links everything. Above ``_BACKGROUND_MAX`` cosines are rescaled so the
+        corpus background maps to the natural one (see :meth:`_adjust`).
+        """
+        n = len(vecs)
+        if n < _BACKGROUND_MIN_CLAIMS:
+            return None
+        rng = np.random.default_rng(7)
+        a, b = rng.integers(0, n, 20_000), rng.integers(0, n, 20_000)
+        ok = a != b
+        mu = float(np.einsum("ij,ij->i", vecs[a[ok]], vecs[b[ok]]).mean())
+        return mu if mu > _BACKGROUND_MAX else None
+
+    def _adjust(self, cos: Any) -> Any:
+        """Cosine rescaled against the corpus background (identity on natural corpora)."""
+        mu = getattr(self, "background_", None)
+        if mu is None:
+            return cos
+        return (cos - mu) / (1.0 - mu) * (1.0 - _NATURAL_BACKGROUND) + _NATURAL_BACKGROUND
+
+    def _link_score(self, pa: _Profile, pb: _Profile) -> float:
+        """Average-linkage combined score of two clusters (decomposable: sums and counters)."""
+        nn = float(pa.n * pb.n)
+        avg = self._adjust(float(pa.sum @ pb.sum) / nn)
+        e_shared = _dot(pa.ents, pb.ents) / nn  # expected shared entity keys of a cross pair
+        e_both = pa.n_ent * pb.n_ent / nn
+        a_same = _dot(pa.actors, pb.actors) / nn
+        a_conf = max(0.0, pa.n_act * pb.n_act / nn - a_same)
+        l_conf = max(0.0, pa.n_loc * pb.n_loc / nn - _dot(pa.locs, pb.locs) / nn)
+        score = avg + 0.10 * min(e_shared, 1.0) - 0.05 * max(0.0, e_both - e_shared)
+        score += 0.06 * a_same - 0.04 * a_conf
+        return score - self.conflict_weight * a_conf * l_conf * max(0.0, 1.0 - e_shared)
 
     # -- overrides --------------------------------------------------------------------------------
     def _apply_overrides(
@@ -523,16 +673,12 @@ class NarrativeBuilder:
             SlotOccurrence(self.inputs_[r.inp].doc.id, r.date, r.inp, r.claim.start, tuple(r.slots.values))
             for r in rows
         ]
-        stances = []
         per_doc: dict[int, list[_Row]] = defaultdict(list)
         for r in rows:
             per_doc[r.inp].append(r)
-        actors = {k for r in rows for k in r.slots.keys("actor")}
         ent_docs: Counter[str] = Counter()
         for i in docs:
-            inp = self.inputs_[i]
             mine = per_doc[i]
-            stances.append(decide_stance(inp.doc, inp.analysis, [r.claim for r in mine], actor_keys=actors))
             keys = {k for r in mine for k in r.slots.entity_keys}
             keys |= {r.claim.speaker_key for r in mine if r.claim.speaker_key}
             ent_docs.update(keys)
@@ -546,9 +692,60 @@ class NarrativeBuilder:
             last_seen=dates[-1] if dates else None,
             timeline=timeline,
             mutations=mutation_log(occ),
-            stances=stances,
+            stances=[],
             entities=[self.entities_[k].id if k in self.entities_ else k for k in top],
         )
+
+    # -- stances -------------------------------------------------------------------------------------
+    def _stances(self, narratives: Sequence[Narrative], by_id: Mapping[str, _Row]) -> None:
+        """One stance per document and narrative, decided once per group of related narratives."""
+        doc_index = {inp.doc.id: i for i, inp in enumerate(self.inputs_)}
+        rows_of = [[by_id[c] for c in n.claims if c in by_id] for n in narratives]
+        docs_of = [set(n.documents) for n in narratives]
+        keys_of = [
+            {k for r in rows for k in r.slots.entity_keys | r.slots.keys("actor")} for rows in rows_of
+        ]
+        actors_of = [{k for r in rows for k in r.slots.keys("actor")} for rows in rows_of]
+        by_doc: dict[str, list[int]] = defaultdict(list)
+        for j, n in enumerate(narratives):
+            for d in n.documents:
+                by_doc[d].append(j)
+        decided: dict[tuple[str, int], dict[str, Any]] = {}
+        for d, js in by_doc.items():
+            groups = self._stance_groups(d, js, docs_of, keys_of) if self.pool_stances else [[j] for j in js]
+            inp = self.inputs_[doc_index[d]]
+            for grp in groups:
+                claims = [r.claim for j in grp for r in rows_of[j] if r.inp == doc_index[d]]
+                actors = set().union(*(actors_of[j] for j in grp))
+                st = decide_stance(inp.doc, inp.analysis, claims, actor_keys=actors)
+                for j in grp:
+                    one = dict(st)
+                    if len(grp) > 1:
+                        one["pooled_with"] = sorted(narratives[x].id for x in grp if x != j)
+                    decided[(d, j)] = one
+        for j, n in enumerate(narratives):
+            n.stances = [decided[(d, j)] for d in n.documents]
+
+    @staticmethod
+    def _stance_groups(
+        doc: str, js: list[int], docs_of: Sequence[set[str]], keys_of: Sequence[set[str]]
+    ) -> list[list[int]]:
+        """Narratives of ``doc`` joined when they share another document and a key entity."""
+        parent = {j: j for j in js}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in combinations(js, 2):
+            if (docs_of[a] & docs_of[b]) - {doc} and keys_of[a] & keys_of[b]:
+                parent[find(b)] = find(a)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for j in js:
+            groups[find(j)].append(j)
+        return list(groups.values())
 
     def _name(self, key: str, rows: Sequence[_Row]) -> str:
         if key in self.entities_:
@@ -588,6 +785,11 @@ _INIT_PARAMS = {
     "vectors",
     "label_chars",
     "now",
+    "require_shared_entity",
+    "conflict_weight",
+    "drift_min",
+    "cache",
+    "pool_stances",
 }
 
 

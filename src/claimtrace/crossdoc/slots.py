@@ -18,6 +18,10 @@ and the mentions/quantities the per-document stages found there:
 * ``quantity``: the numbers counted in the claim (ages, years and percentages left out).
 * ``speaker``: who says it (the claim's speaker entity or text).
 
+:func:`states_something` tells claims that assert something (a predicate and a few content
+words) from fragments the attribution stage sometimes cuts out ("deploying to the battlefield
+in X", "X's accusations of ..."); fragments neither found nor join narratives.
+
 Every rule is a general pattern over words and entity types; nothing names a particular entity.
 """
 
@@ -29,7 +33,7 @@ from dataclasses import dataclass
 
 from claimtrace.model import Claim, Entity, Mention, Quantity
 
-__all__ = ["SLOT_NAMES", "ClaimSlots", "SlotValue", "content_mentions", "extract_slots"]
+__all__ = ["SLOT_NAMES", "ClaimSlots", "SlotValue", "content_mentions", "extract_slots", "states_something"]
 
 #: slot names as logged in mutations (CONTRACT.md)
 SLOT_NAMES = ("quantity", "target", "actor", "speaker", "place")
@@ -396,3 +400,73 @@ def extract_slots(
         )
     keys = frozenset(m.key for m in cms)
     return ClaimSlots(values=values, entity_keys=keys, action=action)
+
+
+#: finite-verb signals: auxiliaries, copulas, modals, common irregular past forms
+_FINITE = frozenset(
+    """is are was were be been am has have had will would shall should can could may might must do
+    does did isn't aren't wasn't weren't hasn't haven't hadn't won't wouldn't can't cannot couldn't
+    doesn't don't didn't sent made took gave held led built brought fought struck began became left
+    kept paid told said met got saw found won ran put set hit bought sold spent stood thought knew
+    grew drew flew threw shot fled fell broke spoke stole chose wrote rose drove came went lost
+    sought taught caught meant felt heard let read hid""".split()  # noqa: SIM905
+)
+#: "accused X of doing": the gerund after "of" is the predicate
+_ACCUSE_CUE = re.compile(
+    r"\b(?:accus|charg|suspect|blam|convict|indict|condemn|criticis|criticiz)", re.IGNORECASE
+)
+_FUNCTION = frozenset(
+    """the a an of to in on at by for with from and or but as that this these those which who whom
+    its their his her our your my it they them he she we you i not no so than then there here into
+    onto over under about after before while when where also very more most some any all such""".split()  # noqa: SIM905
+)
+_SUBJECT_END = frozenset(["he", "she", "it", "who", "which", "that", "this", "one"])
+
+
+def states_something(content: str, *, cue: str | None = None, mentions_end: Sequence[int] = ()) -> bool:
+    """Whether a claim's content is a statement: at least 3 content words and a predicate.
+
+    The predicate test is lexical (no tagger): an auxiliary, copula, modal or irregular past
+    form; a regular past form (``-ed``) not directly after a determiner; a present form in
+    ``-s`` right after a name or a subject pronoun ("Country Y trains", "which controls") or
+    right before a determiner, "to" or a gerund ("keeps training", "arms the");
+    or, under an accusation cue, a gerund after "of" ("accused X of recruiting ...").
+    ``mentions_end`` are the end offsets (into ``content``) of entity mentions.
+    """
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(content)]
+    lowered = [w.lower().replace("’", "'") for w, _, _ in words]
+    if sum(1 for w in lowered if w not in _FUNCTION and len(w) >= 3 and w.isalpha()) < 3:
+        return False
+    ends = set(mentions_end)
+    for i, w in enumerate(lowered):
+        if w in _FINITE:
+            return True
+        prev = lowered[i - 1] if i else ""
+        if len(w) >= 5 and w.endswith("ed") and prev not in _DETERMINERS and prev not in {"of", "to"}:
+            return True
+        if (
+            len(w) >= 4
+            and w.endswith("s")
+            and not w.endswith(("ss", "us", "is", "'s"))
+            and i
+            and not prev.endswith("'s")
+            and (prev in _SUBJECT_END or words[i - 1][2] in ends or _is_capitalised(words[i - 1][0]))
+        ):
+            return True
+        nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
+        if (
+            len(w) >= 4
+            and w.endswith("s")
+            and not w.endswith(("ss", "us", "is", "'s"))
+            and (nxt in _DETERMINERS or nxt == "to" or (len(nxt) > 5 and nxt.endswith("ing")))
+        ):
+            return True  # "keeps training", "wants to", "arms the"
+        if cue and prev == "of" and w.endswith("ing") and _ACCUSE_CUE.search(cue):
+            return True
+        if cue and i >= 2 and lowered[i - 2] == "of" and w.endswith("ing") and _ACCUSE_CUE.search(cue):
+            return True  # "of actively recruiting"
+    return False
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and word.lower() not in _FUNCTION
