@@ -1,0 +1,548 @@
+"""Stories: documents about the same event, clustered online.
+
+A story is one real-world event in the sense of ECB+: two different fires in two towns are two
+stories even when they read alike. :class:`StoryClusterer` is a single-pass (Miranda-style)
+clusterer: each new document joins the most similar existing story or opens a new one.
+
+Similarity of a document to a story combines
+
+* a term space: TF-IDF over :func:`claimtrace.crossdoc.features.term_bag` terms, where names
+  and numbers weigh more than generic words, plus the document's entity keys (IDF learned from
+  every document seen so far, updated at the start of each :meth:`StoryClusterer.partial_fit`);
+* optionally, an embedding space (MiniLM vectors of title + lead, supplied in
+  :attr:`StoryDoc.vector` or computed when ``embed=True``);
+* a time factor: 1 within ``time_grace_days`` of the story's date range, then decaying with
+  scale ``time_scale_days`` (events months apart are rarely the same event). Undated documents
+  or stories get no time factor.
+
+Candidate stories come from an inverted index over the top terms of each story centroid, so the
+cost per document does not grow with the number of stories (the embedding space only re-scores
+those candidates). After each batch, documents of that batch are re-assigned once to their best
+story and near-identical stories are merged (the older story keeps its id).
+
+The learned state is explicit and JSON-serialisable (:meth:`StoryClusterer.to_state`); story
+ids are derived from the first document of the story and do not change when more documents come.
+Embeddings are off by default: on ECB+ (source-URL line removed) they did not help, and MiniLM
+over every document's lead costs more than the rest of the stage at 100k documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from claimtrace.crossdoc.features import FEATURES_VERSION, lead_text, term_bag
+from claimtrace.model import Story
+
+STORIES_VERSION = f"stories.v1+{FEATURES_VERSION}"
+
+Embedder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class StoryDoc:
+    """What story clustering needs of one document."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    entity_keys: Sequence[str] = ()
+    outlet: str | None = None
+    vector: Sequence[float] | None = None  # optional precomputed embedding (L2-normalised)
+
+
+@dataclass
+class _Cluster:
+    """One story's learned state."""
+
+    id: str
+    terms: dict[str, float]  # sum of member unit vectors (term space), pruned
+    norm: float
+    docs: list[str]
+    first: str | None = None
+    last: str | None = None
+    vec: np.ndarray | None = None  # sum of member embeddings
+    title: str | None = None
+    title_score: float = -1.0
+    forms: dict[str, str] | None = None
+    seq: int = 0  # creation order: on a merge the older story keeps its id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "terms": {t: round(w, 5) for t, w in self.terms.items()},
+            "docs": list(self.docs),
+            "first": self.first,
+            "last": self.last,
+            "vec": None if self.vec is None else [round(float(x), 5) for x in self.vec],
+            "title": self.title,
+            "title_score": self.title_score,
+            "forms": dict(self.forms or {}),
+            "seq": self.seq,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _Cluster:
+        terms = {str(t): float(w) for t, w in data["terms"].items()}
+        vec = data.get("vec")
+        return cls(
+            id=data["id"],
+            terms=terms,
+            norm=math.sqrt(sum(w * w for w in terms.values())),
+            docs=list(data["docs"]),
+            first=data.get("first"),
+            last=data.get("last"),
+            vec=None if vec is None else np.asarray(vec, dtype=np.float32),
+            title=data.get("title"),
+            title_score=float(data.get("title_score", -1.0)),
+            forms=dict(data.get("forms") or {}),
+            seq=int(data.get("seq", 0)),
+        )
+
+
+@dataclass
+class _Prepared:
+    """A batch document turned into features."""
+
+    doc: StoryDoc
+    vec: dict[str, float]  # unit vector, term space
+    emb: np.ndarray | None
+    day: int | None
+    forms: dict[str, str]
+
+
+@lru_cache(maxsize=65536)
+def _day(value: str | None) -> int | None:
+    """Days since 0001-01-01 of a YYYY-MM-DD (or YYYY-MM, YYYY) date; None if unparsable."""
+    if not value:
+        return None
+    parts = value[:10].split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 1
+        d = int(parts[2]) if len(parts) > 2 else 1
+        return date(y, m, d).toordinal()
+    except (ValueError, IndexError):
+        return None
+
+
+def _story_id(first_doc: str) -> str:
+    return "story-" + hashlib.sha1(first_doc.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+class StoryClusterer:
+    """Online event clustering with explicit, serialisable state.
+
+    >>> c = StoryClusterer().partial_fit([StoryDoc("a", "Fire in Brookvale."), StoryDoc("b", "x")])
+    >>> sum(len(s.documents) for s in c.stories())
+    2
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.3,
+        merge_threshold: float = 0.6,
+        proper_weight: float = 3.0,
+        number_weight: float = 2.0,
+        common_weight: float = 1.0,
+        entity_weight: float = 2.0,
+        embedding_weight: float = 0.3,
+        embed: bool = False,
+        time_grace_days: float = 7.0,
+        time_scale_days: float = 30.0,
+        doc_terms: int = 80,
+        centroid_terms: int = 300,
+        index_terms: int = 40,
+        query_terms: int = 20,
+        max_candidates: int = 15,
+        refine: bool = True,
+    ) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.proper_weight = proper_weight
+        self.number_weight = number_weight
+        self.common_weight = common_weight
+        self.entity_weight = entity_weight
+        self.embedding_weight = embedding_weight
+        self.embed = embed
+        self.time_grace_days = time_grace_days
+        self.time_scale_days = time_scale_days
+        self.doc_terms = doc_terms
+        self.centroid_terms = centroid_terms
+        self.index_terms = index_terms
+        self.query_terms = query_terms
+        self.max_candidates = max_candidates
+        self.refine = refine
+        self.embedder: Embedder | None = None  # set to override the MiniLM encoder (tests)
+
+    # ----------------------------------------------------------------------------- params
+
+    _PARAMS = (
+        "threshold", "merge_threshold", "proper_weight", "number_weight", "common_weight",
+        "entity_weight", "embedding_weight", "embed", "time_grace_days", "time_scale_days",
+        "doc_terms", "centroid_terms", "index_terms", "query_terms", "max_candidates", "refine",
+    )  # fmt: skip
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters."""
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def _ensure_state(self) -> None:
+        if not hasattr(self, "clusters_"):
+            self.n_docs_ = 0
+            self.seq_ = 0
+            self.df_: Counter[str] = Counter()
+            self.clusters_: dict[str, _Cluster] = {}
+            self.doc_story_: dict[str, str] = {}
+            self.index_: dict[str, set[str]] = defaultdict(set)
+            self.indexed_: dict[str, tuple[str, ...]] = {}
+
+    # ----------------------------------------------------------------------------- features
+
+    def _idf(self, term: str) -> float:
+        return math.log((1 + self.n_docs_) / (1 + self.df_.get(term, 0))) + 1.0
+
+    def _prepare(self, docs: Sequence[StoryDoc]) -> list[_Prepared]:
+        bags = []
+        for doc in docs:
+            bag = term_bag(
+                doc.text,
+                title=doc.title,
+                proper_weight=self.proper_weight,
+                number_weight=self.number_weight,
+                common_weight=self.common_weight,
+            )
+            for key in dict.fromkeys(doc.entity_keys):
+                bag.weights["@" + key] = self.entity_weight
+            bags.append(bag)
+            self.df_.update(bag.weights.keys())
+        self.n_docs_ += len(docs)
+        embs = self._embeddings(docs)
+        out = []
+        for i, (doc, bag) in enumerate(zip(docs, bags, strict=True)):
+            weighted = {t: w * self._idf(t) for t, w in bag.weights.items()}
+            if len(weighted) > self.doc_terms:
+                top = sorted(weighted.items(), key=lambda kv: -kv[1])[: self.doc_terms]
+                weighted = dict(top)
+            norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+            vec = {t: w / norm for t, w in weighted.items()}
+            forms = {t: bag.forms[t] for t in vec if t in bag.forms}
+            out.append(_Prepared(doc, vec, None if embs is None else embs[i], _day(doc.published), forms))
+        return out
+
+    def _embeddings(self, docs: Sequence[StoryDoc]) -> list[np.ndarray | None] | None:
+        given = [None if d.vector is None else np.asarray(d.vector, dtype=np.float32) for d in docs]
+        missing = [i for i, v in enumerate(given) if v is None]
+        if missing and self.embed:
+            embedder = self.embedder
+            if embedder is None:
+                from claimtrace.embeddings import encode
+
+                def embedder(texts: list[str]) -> np.ndarray:
+                    return encode(texts)
+
+            vecs = embedder([lead_text(docs[i].text, title=docs[i].title) for i in missing])
+            for i, v in zip(missing, vecs, strict=True):
+                given[i] = np.asarray(v, dtype=np.float32)
+        if all(v is None for v in given):
+            return None
+        return given
+
+    # ----------------------------------------------------------------------------- similarity
+
+    def _time_factor(self, day: int | None, cl: _Cluster) -> float:
+        if day is None or cl.first is None:
+            return 1.0
+        lo, hi = _day(cl.first), _day(cl.last)
+        if lo is None or hi is None:
+            return 1.0
+        gap = max(lo - day, day - hi, 0) - self.time_grace_days
+        if gap <= 0:
+            return 1.0
+        return math.exp(-gap / self.time_scale_days)
+
+    def _similarity(self, p: _Prepared, cl: _Cluster, *, exclude: bool = False) -> float:
+        """Similarity of a prepared document to a story (``exclude``: the doc is a member)."""
+        factor = self._time_factor(p.day, cl)
+        if factor < self.threshold * 0.5:
+            return 0.0  # too far apart in time to ever join
+        terms, norm = cl.terms, cl.norm
+        vec = p.vec
+        common = vec.keys() & terms.keys()
+        dot = sum(vec[t] * terms[t] for t in common)
+        if exclude:
+            own = sum(vec[t] * vec[t] for t in common)
+            # |c - v|^2 = |c|^2 - 2 c.v + |v|^2 (v restricted to kept centroid terms)
+            norm = math.sqrt(max(norm * norm - 2 * dot + own, 0.0))
+            dot -= own
+        if norm <= 1e-9:
+            return 0.0
+        sim = dot / norm
+        if p.emb is not None and cl.vec is not None:
+            centroid = cl.vec - p.emb if exclude else cl.vec
+            cn = float(np.linalg.norm(centroid))
+            if cn > 1e-9:
+                esim = float(p.emb @ centroid) / cn
+                sim = (1 - self.embedding_weight) * sim + self.embedding_weight * esim
+        return sim * factor
+
+    def _candidates(self, p: _Prepared, *, also: str | None = None) -> list[str]:
+        votes: dict[str, float] = defaultdict(float)
+        top = sorted(p.vec.items(), key=lambda kv: -kv[1])[: self.query_terms]
+        for term, w in top:
+            for cid in self.index_.get(term, ()):
+                votes[cid] += w
+        cands = sorted(votes, key=lambda c: -votes[c])[: self.max_candidates]
+        if also is not None and also not in cands:
+            cands.append(also)
+        return cands
+
+    def _joins(self, sim: float, cid: str) -> bool:
+        """Whether a similarity to story ``cid`` is enough to join it."""
+        return sim >= self.threshold
+
+    def _best(self, p: _Prepared, *, current: str | None = None) -> tuple[str | None, float]:
+        best, best_sim = None, -1.0
+        for cid in self._candidates(p, also=current):
+            sim = self._similarity(p, self.clusters_[cid], exclude=cid == current)
+            if sim > best_sim:
+                best, best_sim = cid, sim
+        return best, best_sim
+
+    # ----------------------------------------------------------------------------- updates
+
+    def _reindex(self, cl: _Cluster) -> None:
+        old = self.indexed_.get(cl.id, ())
+        new = tuple(t for t, _ in sorted(cl.terms.items(), key=lambda kv: -kv[1])[: self.index_terms])
+        for t in set(old) - set(new):
+            posting = self.index_.get(t)
+            if posting is not None:
+                posting.discard(cl.id)
+                if not posting:
+                    del self.index_[t]
+        for t in set(new) - set(old):
+            self.index_[t].add(cl.id)
+        self.indexed_[cl.id] = new
+
+    def _unindex(self, cid: str) -> None:
+        for t in self.indexed_.pop(cid, ()):
+            posting = self.index_.get(t)
+            if posting is not None:
+                posting.discard(cid)
+                if not posting:
+                    del self.index_[t]
+
+    def _prune(self, cl: _Cluster) -> None:
+        if len(cl.terms) > self.centroid_terms * 1.5:
+            top = sorted(cl.terms.items(), key=lambda kv: -kv[1])[: self.centroid_terms]
+            cl.terms = dict(top)
+        cl.norm = math.sqrt(sum(w * w for w in cl.terms.values()))
+
+    def _add(self, p: _Prepared, cid: str | None) -> str:
+        if cid is None:
+            cid = _story_id(p.doc.id)
+            n = 1
+            while cid in self.clusters_:  # same first-doc id seen twice: keep ids unique
+                cid = _story_id(f"{p.doc.id}#{n}")
+                n += 1
+            self.seq_ += 1
+            cl = _Cluster(id=cid, terms={}, norm=0.0, docs=[], forms={}, seq=self.seq_)
+            self.clusters_[cid] = cl
+        cl = self.clusters_[cid]
+        for t, w in p.vec.items():
+            cl.terms[t] = cl.terms.get(t, 0.0) + w
+        if p.emb is not None:
+            cl.vec = p.emb.copy() if cl.vec is None else cl.vec + p.emb
+        self._prune(cl)
+        cl.docs.append(p.doc.id)
+        if p.day is not None and p.doc.published:
+            pub = p.doc.published[:10]
+            cl.first = pub if cl.first is None or pub < cl.first else cl.first
+            cl.last = pub if cl.last is None or pub > cl.last else cl.last
+        forms = cl.forms if cl.forms is not None else {}
+        for t, f in p.forms.items():
+            forms.setdefault(t, f)
+        cl.forms = {t: f for t, f in forms.items() if t in cl.terms}
+        if p.doc.title:
+            score = self._similarity(p, cl)
+            if score > cl.title_score:
+                cl.title, cl.title_score = p.doc.title, score
+        self.doc_story_[p.doc.id] = cid
+        self._reindex(cl)
+        return cid
+
+    def _remove(self, p: _Prepared, cid: str) -> None:
+        cl = self.clusters_[cid]
+        cl.docs.remove(p.doc.id)
+        del self.doc_story_[p.doc.id]
+        if not cl.docs:
+            self._unindex(cid)
+            del self.clusters_[cid]
+            return
+        for t, w in p.vec.items():
+            if t in cl.terms:
+                left = cl.terms[t] - w
+                if left > 1e-6:
+                    cl.terms[t] = left
+                else:
+                    del cl.terms[t]
+        if p.emb is not None and cl.vec is not None:
+            cl.vec = cl.vec - p.emb
+        cl.norm = math.sqrt(sum(w * w for w in cl.terms.values()))
+        self._reindex(cl)
+
+    def _merge_pass(self, touched: set[str]) -> None:
+        """Merge each touched story into a similar, older story (centroid cosine)."""
+        for cid in sorted(touched, key=lambda c: len(self.clusters_[c].docs) if c in self.clusters_ else 0):
+            cl = self.clusters_.get(cid)
+            if cl is None or cl.norm <= 0:
+                continue
+            unit = {t: w / cl.norm for t, w in cl.terms.items()}
+            emb = None if cl.vec is None else cl.vec / max(float(np.linalg.norm(cl.vec)), 1e-9)
+            probe = _Prepared(StoryDoc(cid, ""), unit, emb, _day(cl.first), {})
+            best, best_sim = None, -1.0
+            for other in self._candidates(probe):
+                if other == cid:
+                    continue
+                sim = self._similarity(probe, self.clusters_[other])
+                if sim > best_sim:
+                    best, best_sim = other, sim
+            if best is not None and best_sim >= self.merge_threshold:
+                self._absorb(self.clusters_[best], cl)
+
+    def _absorb(self, into: _Cluster, cl: _Cluster) -> None:
+        big, small = (into, cl) if into.seq <= cl.seq else (cl, into)
+        for t, w in small.terms.items():
+            big.terms[t] = big.terms.get(t, 0.0) + w
+        if small.vec is not None:
+            big.vec = small.vec.copy() if big.vec is None else big.vec + small.vec
+        big.docs.extend(small.docs)
+        for d in small.docs:
+            self.doc_story_[d] = big.id
+        for bound in (small.first, small.last):
+            if bound:
+                big.first = bound if big.first is None or bound < big.first else big.first
+                big.last = bound if big.last is None or bound > big.last else big.last
+        if small.title and small.title_score > big.title_score:
+            big.title, big.title_score = small.title, small.title_score
+        big.forms = {**(small.forms or {}), **(big.forms or {})}
+        self._prune(big)
+        self._unindex(small.id)
+        del self.clusters_[small.id]
+        self._reindex(big)
+
+    # ----------------------------------------------------------------------------- public
+
+    def partial_fit(self, docs: Sequence[StoryDoc]) -> StoryClusterer:
+        """Cluster new documents: each joins the best existing story or opens a new one.
+
+        Documents whose id was already clustered are ignored. Dated documents of the batch are
+        taken in date order, undated ones after them, in input order.
+        """
+        self._ensure_state()
+        seen: set[str] = set()
+        fresh = []
+        for d in docs:
+            if d.id not in self.doc_story_ and d.id not in seen:
+                seen.add(d.id)
+                fresh.append(d)
+        if not fresh:
+            return self
+        prepared = self._prepare(fresh)
+        order = sorted(range(len(prepared)), key=lambda i: (prepared[i].day is None, prepared[i].day or 0, i))
+        touched: set[str] = set()
+        for i in order:
+            p = prepared[i]
+            best, sim = self._best(p)
+            touched.add(self._add(p, best if best is not None and self._joins(sim, best) else None))
+        if self.refine:
+            for i in order:
+                p = prepared[i]
+                cur = self.doc_story_[p.doc.id]
+                best, sim = self._best(p, current=cur)
+                if best != cur:
+                    stay = self._similarity(p, self.clusters_[cur], exclude=True)
+                    if best is not None and self._joins(sim, best) and sim > stay:
+                        self._remove(p, cur)
+                        touched.add(self._add(p, best))
+            self._merge_pass({c for c in touched if c in self.clusters_})
+        return self
+
+    def fit(self, docs: Sequence[StoryDoc]) -> StoryClusterer:
+        """Forget any state and cluster ``docs``."""
+        for name in ("n_docs_", "seq_", "df_", "clusters_", "doc_story_", "index_", "indexed_"):
+            if hasattr(self, name):
+                delattr(self, name)
+        return self.partial_fit(docs)
+
+    def story_of(self, doc_id: str) -> str | None:
+        """The story id of a clustered document."""
+        self._ensure_state()
+        return self.doc_story_.get(doc_id)
+
+    def stories(self) -> list[Story]:
+        """Every story, largest first; each clustered document is in exactly one."""
+        self._ensure_state()
+        out = [
+            Story(
+                id=cl.id,
+                label=self._label(cl),
+                documents=list(cl.docs),
+                first_seen=cl.first,
+                last_seen=cl.last,
+            )
+            for cl in self.clusters_.values()
+        ]
+        out.sort(key=lambda s: (-len(s.documents), s.id))
+        return out
+
+    def _label(self, cl: _Cluster) -> str:
+        if cl.title:
+            return cl.title
+        forms = cl.forms or {}
+        top = sorted((kv for kv in cl.terms.items() if not kv[0].startswith("@")), key=lambda kv: -kv[1])[:5]
+        words = [forms.get(t, t) for t, _ in top]
+        return ", ".join(words) if words else cl.id
+
+    def to_state(self) -> dict[str, Any]:
+        """JSON-serialisable state: parameters, document frequencies and stories."""
+        self._ensure_state()
+        return {
+            "version": STORIES_VERSION,
+            "params": self.get_params(),
+            "n_docs": self.n_docs_,
+            "df": dict(self.df_),
+            "clusters": [cl.to_dict() for cl in self.clusters_.values()],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> StoryClusterer:
+        """Rebuild a clusterer from :meth:`to_state`; story ids are kept."""
+        params = {k: v for k, v in state.get("params", {}).items() if k in cls._PARAMS}
+        self = cls(**params)
+        self._ensure_state()
+        self.n_docs_ = int(state.get("n_docs", 0))
+        self.df_ = Counter({str(k): int(v) for k, v in state.get("df", {}).items()})
+        for data in state.get("clusters", []):
+            cl = _Cluster.from_dict(data)
+            self.clusters_[cl.id] = cl
+            for d in cl.docs:
+                self.doc_story_[d] = cl.id
+            self._reindex(cl)
+        self.seq_ = max((cl.seq for cl in self.clusters_.values()), default=0)
+        return self
+
+
+def cluster_stories(docs: Sequence[StoryDoc], **params: Any) -> list[Story]:
+    """Cluster ``docs`` into stories in one go (``params``: :class:`StoryClusterer` options)."""
+    return StoryClusterer(**params).partial_fit(docs).stories()
