@@ -1,0 +1,364 @@
+"""Attributed claims: who says what, with which cue, in which words.
+
+Extraction has two steps:
+
+1. :func:`claimtrace.nlp.tagger.tag` labels every token source, cue, content or outside with a
+   linear model learned from the PolNeAR train split (hashed features: words, shapes, cue
+   lexicon classes, quotation context, the nearest cue-like word in the sentence);
+2. :func:`find_attributions` decodes the labels into relations. Cue runs anchor relations
+   (auxiliaries and adverbs just left of a cue join it: "has also said"; "according to" is
+   kept whole); every source and content run joins the nearest cue on either side, counting
+   the words in between and charging for crossing sentence and paragraph boundaries, so that
+   ``“A,” he said. “B,” she added.`` gives B to *added*. A relation keeps its closest source run
+   and all its content runs (content may have several segments). A relation that has a source
+   but no content right after another relation's cue (``..., the statement said, AGENCY
+   reported.``) becomes that relation's ``via``.
+
+``cues="all"`` returns every relation (belief and volition too: PolNeAR annotates them and the
+evaluation uses them); ``cues="report"`` (claims) keeps relations with content whose cue holds a
+speech-act or evidential verb (:data:`claimtrace.nlp.cues.REPORT_FORMS`), ``according to`` or a
+colon, and belief / volition cues only with an explicit ``that`` clause.
+:func:`find_claims` turns them into :class:`Claim` records with speakers resolved to entity
+keys (:mod:`claimtrace.nlp.speakers`), hedges, and the outlet's own unattributed assertions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from claimtrace.model import Claim, Mention
+from claimtrace.nlp.cues import REPORT_FORMS
+from claimtrace.nlp.quotes import Quote, find_quotes
+from claimtrace.nlp.tagger import CUE, SRC, Tokens, tag
+
+Span2 = tuple[int, int]
+
+# words joining a cue on its left ("has also said", "did not deny")
+AUX_LEFT = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "being",
+        "also",
+        "not",
+        "did",
+        "does",
+        "do",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "should",
+        "must",
+        "never",
+        "later",
+        "previously",
+        "repeatedly",
+        "publicly",
+        "reportedly",
+        "already",
+        "still",
+        "just",
+        "even",
+        "often",
+        "once",
+        "again",
+        "now",
+        "then",
+        "first",
+        "recently",
+        "'s",
+        "'ve",
+        "'d",
+        "'ll",
+    ]
+)
+LEAD_ADVERBS = frozenset(
+    [
+        "however",
+        "meanwhile",
+        "later",
+        "earlier",
+        "still",
+        "also",
+        "yet",
+        "instead",
+        "separately",
+        "indeed",
+        "then",
+        "now",
+        "so",
+    ]
+)
+MAX_COST = 40  # a run farther than this (in words, with boundary charges) from every cue is dropped
+SENT_CHARGE = 6
+MAX_SOURCE_GAP = 4  # unlabelled tokens allowed between two pieces of one source
+PARA_CHARGE = 30
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A span-level attribution relation (character offsets into the text)."""
+
+    kind: str
+    cue: Span2
+    source: Span2 | None
+    content: list[Span2]
+    start: int
+    end: int
+    lemma: str = ""
+    via: Span2 | None = None
+    quotes: list[int] = field(default_factory=list)  # kept for callers; the tagger fills content itself
+
+
+class _Doc:
+    """Per-text state: quotes and an index to ask whether a position is inside a real quote."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.all_quotes = find_quotes(text)
+        self.quotes = [q for q in self.all_quotes if not q.scare]
+        self.q_starts = [q.start for q in self.quotes]
+
+    def quote_at(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self.q_starts, pos) - 1
+        if i >= 0 and self.quotes[i].start <= pos < self.quotes[i].end:
+            return i
+        return None
+
+
+def _low(w: str) -> str:
+    return w.lower().replace("’", "'")
+
+
+def _fix_cues(tok: Tokens, lab: np.ndarray) -> np.ndarray:
+    """Auxiliaries left of a cue join it; ``according`` takes its ``to``."""
+    lab = lab.copy()
+    words = tok.words
+    n = len(lab)
+    is_cue = lab == CUE
+    heads = np.flatnonzero(is_cue & ~np.concatenate([[False], is_cue[:-1]]))
+    for i in heads.tolist():
+        j = i - 1
+        while j >= 0 and lab[j] != CUE and not tok.para_start[j + 1]:
+            w = _low(words[j])
+            if w in AUX_LEFT or w.endswith("n't"):
+                j -= 1
+            else:
+                break
+        lab[j + 1 : i] = CUE
+        if _low(words[i]) == "according" and i + 1 < n and _low(words[i + 1]) == "to":
+            lab[i + 1] = CUE
+    return lab
+
+
+def _runs(tok: Tokens, lab: np.ndarray) -> list[tuple[int, int, int]]:
+    """Maximal runs (label, first, end) of one label; one unlabelled punctuation mark may bridge."""
+    n = len(lab)
+    out: list[tuple[int, int, int]] = []
+    if n == 0:
+        return out
+    words = tok.words
+    change = np.flatnonzero(np.diff(lab)) + 1
+    bounds = [0, *change.tolist(), n]
+    segs = [(int(lab[a]), a, b) for a, b in itertools.pairwise(bounds)]
+    for seg in segs:
+        lbl, a, b = seg
+        if out and lbl != 0:
+            pl, pa, pb = out[-1]
+            if pl == lbl and pb == a:
+                out[-1] = (pl, pa, b)
+                continue
+        if lbl == 0 and b - a == 1 and not words[a][0].isalnum() and out and b < n:
+            nxt = int(lab[b])
+            same_sentence = tok.sent[b] == tok.sent[a - 1] or bool(tok.inq[b])
+            if nxt == out[-1][0] and out[-1][2] == a and not tok.para_start[b] and same_sentence:
+                out[-1] = (out[-1][0], out[-1][1], b)  # bridge: the next run merges on arrival
+                continue
+        if lbl != 0:
+            out.append(seg)
+    return out
+
+
+def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
+    """Group labelled runs into relations around the cue runs."""
+    text = doc.text
+    lab = _fix_cues(tok, lab)
+    runs = _runs(tok, lab)
+    cues = [r for r in runs if r[0] == CUE]
+    if not cues:
+        return []
+    cue_first = [c[1] for c in cues]
+    is_word = np.fromiter((w[0].isalnum() for w in tok.words), dtype=bool, count=len(tok.words))
+    wc = np.concatenate([[0], np.cumsum(is_word & (lab != SRC))])  # sources sit between cue and content
+    para = np.concatenate([[0], np.cumsum(tok.para_start)])
+    sent = tok.sent
+    srcs: list[list[tuple[int, int]]] = [[] for _ in cues]
+    cons: list[list[tuple[int, int]]] = [[] for _ in cues]
+    for lbl, a, b in runs:
+        if lbl == CUE:
+            continue
+        k = bisect.bisect_left(cue_first, a)
+        best: tuple[float, int] | None = None
+        for kk in (k - 1, k):
+            if not 0 <= kk < len(cues):
+                continue
+            _l, ca, cb = cues[kk]
+            g0, g1 = (cb, a) if cb <= a else (b, ca)
+            cost = float(wc[g1] - wc[g0])
+            cost += SENT_CHARGE * int(sent[g1] - sent[g0 - 1])  # boundaries crossed in between
+            cost += PARA_CHARGE * int(para[g1 + 1] - para[g0])
+            if lbl == SRC and kk == k:
+                cost -= 0.5  # sources usually precede their cue
+            if best is None or cost < best[0]:
+                best = (cost, kk)
+        if best is None or best[0] > MAX_COST:
+            continue
+        (srcs if lbl == SRC else cons)[best[1]].append((a, b))
+    out = []
+    for k, (_l, ca, cb) in enumerate(cues):
+        cue = (int(tok.starts[ca]), int(tok.ends[cb - 1]))
+        source = None
+        if srcs[k]:
+            a, b = _source_run(srcs[k], ca, cb, lab)
+            if (b - a > 2 and _low(tok.words[a]) in LEAD_ADVERBS | {"and", "but"}) or (
+                b - a > 2 and tok.words[a].endswith("ly") and tok.words[a + 1] == ","
+            ):
+                a += 2 if tok.words[a + 1] == "," else 1  # "Previously, the spokesperson ..."
+            source = _strip(text, (int(tok.starts[a]), int(tok.ends[b - 1])))
+        content = [_strip(text, (int(tok.starts[a]), int(tok.ends[b - 1]))) for a, b in cons[k]]
+        content = [c for c in content if c[0] < c[1]]
+        words = [_low(w) for w in tok.words[ca:cb]]
+        lemma = next((w for w in words if w in REPORT_FORMS), words[0] if words else "")
+        s_idx = sent[ca]
+        s_lo = int(tok.starts[np.searchsorted(sent, s_idx, side="left")])
+        s_hi = int(tok.ends[np.searchsorted(sent, s_idx, side="right") - 1])
+        kind = "according_to" if words[:1] == ["according"] else "indirect"
+        att = Attribution(kind, cue, source, content, s_lo, s_hi, lemma)
+        if kind != "according_to" and content and _quoted_share(doc, content) >= 0.5:
+            att.kind = "direct"
+        spans = [cue, *content, *([source] if source else [])]
+        att.start = min([s_lo, *(s for s, _e in spans)])
+        att.end = max([s_hi, *(e for _s, e in spans)])
+        out.append(att)
+    return _fold_via(text, out)
+
+
+def _source_run(runs: list[tuple[int, int]], ca: int, cb: int, lab: np.ndarray) -> tuple[int, int]:
+    """The source run closest to the cue, joined with source runs a short unlabelled gap away."""
+    runs = sorted(runs)
+    i = min(range(len(runs)), key=lambda j: runs[j][0] - cb if runs[j][0] >= cb else ca - runs[j][1])
+    a, b = runs[i]
+    for j in range(i - 1, -1, -1):  # leftwards: "David Kamin, an adviser ..., said"
+        pa, pb = runs[j]
+        if a - pb <= MAX_SOURCE_GAP and not lab[pb:a].any():
+            a = pa
+        else:
+            break
+    for j in range(i + 1, len(runs)):
+        na, nb = runs[j]
+        if na - b <= MAX_SOURCE_GAP and not lab[b:na].any():
+            b = nb
+        else:
+            break
+    return a, b
+
+
+def _strip(text: str, span: Span2) -> Span2:
+    s, e = span
+    while s < e and (text[s].isspace() or text[s] in '“”"‘’,:;—–-'):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in '“”"‘’,:;—–-'):
+        e -= 1
+    return s, e
+
+
+def _fold_via(text: str, atts: list[Attribution]) -> list[Attribution]:
+    """``..., the statement said, AGENCY reported.``: the second relation is the first's ``via``."""
+    out: list[Attribution] = []
+    for att in atts:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not att.content
+            and att.source is not None
+            and att.source[0] < att.cue[0]
+            and re.fullmatch(r"\s*,\s*", text[max(prev.cue[1], (prev.source or prev.cue)[1]) : att.source[0]])
+        ):
+            prev.via = att.source
+            prev.end = max(prev.end, att.end)
+            continue
+        out.append(att)
+    return out
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _quoted_share(doc: _Doc, content: list[Span2]) -> float:
+    total = inside = 0
+    for s, e in content:
+        for m in _WORDS.finditer(doc.text, s, e):
+            total += 1
+            if doc.quote_at(m.start()) is not None:
+                inside += 1
+    return inside / total if total else 0.0
+
+
+def _is_report(text: str, att: Attribution) -> bool:
+    """Claims keep speech acts, evidentials, ``according to`` and colon cues; beliefs need ``that``."""
+    if not att.content:
+        return False
+    words = [_low(w) for w in _WORDS.findall(text[att.cue[0] : att.cue[1]])]
+    if not words or att.kind == "according_to" or any(w in REPORT_FORMS for w in words):
+        return True
+    first = _WORDS.findall(text[att.content[0][0] : att.content[0][1]])
+    return bool(first) and first[0].lower() == "that" and len(first) >= 5
+
+
+def find_attributions(
+    text: str, sentences: list[tuple[int, int]], *, cues: str = "report"
+) -> list[Attribution]:
+    """Span-level attribution relations of ``text``.
+
+    ``cues="report"`` keeps the relations that make claims (speech acts and evidentials);
+    ``cues="all"`` returns every relation the tagger finds (beliefs and volitions too).
+    """
+    return _extract(_Doc(text), sentences, cues)
+
+
+def _extract(doc: _Doc, sentences: list[tuple[int, int]], cues: str) -> list[Attribution]:
+    tok, lab = tag(doc.text, sentences, quotes=doc.all_quotes)
+    atts = _decode(doc, tok, lab)
+    if cues != "all":
+        atts = [a for a in atts if _is_report(doc.text, a)]
+    return atts
+
+
+def find_claims(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Claim]:
+    """Attributed claims (direct, indirect, according_to) and outlet-voiced factual claims.
+
+    Each relation becomes one claim per content segment; the speaker is resolved to an entity
+    key through ``mentions``; hedges and distance markers are collected around the claim.
+    """
+    from claimtrace.nlp.speakers import build_claims
+
+    doc = _Doc(text)
+    return build_claims(text, sentences, mentions, _extract(doc, sentences, "report"), doc=doc)
+
+
+__all__ = ["Attribution", "Quote", "find_attributions", "find_claims"]

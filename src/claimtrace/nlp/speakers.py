@@ -1,0 +1,279 @@
+"""Turn span-level attributions into :class:`Claim` records with resolved speakers.
+
+Speaker resolution (``Claim.speaker_key``):
+
+1. a mention overlapping the speaker span (PERSON before ORG before GPE before the rest; the
+   first of a type): "Russia's SVR" -> the SVR, "a statement by the agency X" -> X;
+2. he / she / person descriptors ("the spokesman", "the Russian official") -> the most recent
+   PERSON speaker of an earlier claim, else the most recent PERSON mention before the speaker;
+3. it / they / document and organisation descriptors ("the statement", "the intelligence
+   service") -> an ORG whose name shares a content word with the descriptor (most recent before,
+   else the first after), else the closest ORG speaker of another claim (earlier first), else
+   the most recent ORG mention outside quotations.
+
+Chains such as "..., the statement said, AGENCY reported" keep the reporting agency in
+``Claim.via``. Sentences in the outlet's own voice that carry a checkable fact (a number, a
+date, or a named entity with a verb) and overlap no attribution become ``unattributed`` claims.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from claimtrace.model import Claim, Mention
+from claimtrace.nlp.attribution import Attribution, _Doc
+from claimtrace.nlp.hedges import HedgeIndex
+
+_TYPE_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "OTHER": 4}
+PERSON_PRON = frozenset(["he", "she", "him", "her", "his", "i"])
+ORG_PRON = frozenset(["it", "they", "its", "their", "we"])
+PERSON_NOUNS = frozenset(
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "minister",
+        "director",
+        "head",
+        "chief",
+        "president",
+        "leader",
+        "secretary",
+        "ambassador",
+        "envoy",
+        "general",
+        "commander",
+        "officer",
+        "source",
+        "sources",
+        "aide",
+        "adviser",
+        "advisor",
+        "analyst",
+        "expert",
+        "senator",
+        "governor",
+        "mayor",
+        "premier",
+        "chairman",
+        "chairwoman",
+        "deputy",
+        "representative",
+        "man",
+        "woman",
+    ]
+)
+_WORD = re.compile(r"[A-Za-z]+")
+_FACT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|"
+    r"billions?|January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b"
+)
+_VERBISH = re.compile(
+    r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does)\b|\b[a-z]{3,}(?:ed|es)\b"
+)
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "to",
+        "with",
+        "from",
+        "this",
+        "that",
+        "these",
+        "those",
+    ]
+)
+
+
+def _pick(mentions: list[Mention]) -> Mention | None:
+    if not mentions:
+        return None
+    return min(mentions, key=lambda m: (_TYPE_RANK.get(m.type, 9), m.start))
+
+
+class _Resolver:
+    def __init__(self, text: str, mentions: list[Mention], doc: _Doc) -> None:
+        self.text = text
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+        self.speakers: list[tuple[int, str, str]] = []  # (position, key, type) of resolved speakers
+        self.types = {m.key: m.type for m in self.mentions}
+        self.hedges = HedgeIndex(text)
+
+    def overlapping(self, s: int, e: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, s)
+        while i > 0 and self.mentions[i - 1].end > s:
+            i -= 1
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < e:
+            if self.mentions[i].end > s:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def recent_mention(self, pos: int, types: tuple[str, ...]) -> str | None:
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.type in types and self.doc.quote_at(m.start) is None:
+                return m.key
+            i -= 1
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            if self.mentions[i].type in types:
+                return self.mentions[i].key
+            i -= 1
+        return None
+
+    def recent_speaker(self, pos: int, types: tuple[str, ...]) -> str | None:
+        before = [(p, k) for p, k, t in self.speakers if t in types and p < pos]
+        return before[-1][1] if before else None
+
+    def by_name(self, words: list[str], pos: int) -> str | None:
+        words = [w for w in words if w not in _STOP and len(w) > 3]
+        if not words:
+            return None
+        hits = [
+            m for m in self.mentions if m.type == "ORG" and any(w in m.name.lower().split() for w in words)
+        ]
+        before = [m for m in hits if m.start < pos]
+        if before:
+            return before[-1].key
+        return hits[0].key if hits else None
+
+    def resolve(self, s: int, e: int, *, late: list[tuple[int, str]] | None = None) -> str | None:
+        m = _pick(self.overlapping(s, e))
+        if m is not None:
+            return m.key
+        words = [w.lower() for w in _WORD.findall(self.text[s:e])]
+        if not words:
+            return None
+        if words[0] in PERSON_PRON or any(w in PERSON_NOUNS for w in words):
+            return self.recent_speaker(s, ("PERSON",)) or self.recent_mention(s, ("PERSON",))
+        key = self.by_name(words, s) if words[0] not in ORG_PRON else None
+        if key:
+            return key
+        key = self.recent_speaker(s, ("ORG",))
+        if key is None and late:
+            after = [k for p, k in late if p > s and self.types.get(k) == "ORG"]
+            key = after[0] if after else None
+        return key or self.recent_mention(s, ("ORG", "GPE"))
+
+
+def _sentence_of(sentences: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:
+    i = max(0, bisect.bisect_right(starts, pos) - 1)
+    return sentences[i] if sentences else (pos, pos)
+
+
+def build_claims(
+    text: str,
+    sentences: list[tuple[int, int]],
+    mentions: list[Mention],
+    atts: list[Attribution],
+    *,
+    doc: _Doc | None = None,
+) -> list[Claim]:
+    """Claims for the attributions (one per content segment) plus unattributed factual sentences.
+
+    ``doc`` (the quotation index of ``text``) is built when not given.
+    """
+    doc = doc if doc is not None else _Doc(text)
+    res = _Resolver(text, mentions, doc)
+    hedges = res.hedges
+    s_starts = [s for s, _e in sentences]
+    # first pass: speakers that name an entity directly, so descriptors can look ahead
+    late: list[tuple[int, str]] = []
+    for a in atts:
+        if a.source:
+            m = _pick(res.overlapping(*a.source))
+            if m is not None:
+                late.append((a.source[0], m.key))
+    claims: list[Claim] = []
+    for a in sorted(atts, key=lambda x: x.cue[0]):
+        key = res.resolve(*a.source, late=late) if a.source else None
+        if key is not None and a.source:
+            res.speakers.append((a.source[0], key, res.types.get(key, "OTHER")))
+        for n, (cs, ce) in enumerate(sorted(a.content)):
+            ss = _sentence_of(sentences, s_starts, cs)
+            se = _sentence_of(sentences, s_starts, max(cs, ce - 1))
+            start, end = min(ss[0], cs), max(se[1], ce)
+            if n == 0 or (a.cue[0] >= start and a.cue[1] <= end + 200):
+                start, end = min(start, a.start), max(end, a.end if a.cue[0] < end + 200 else end)
+            quoted = sum(1 for _ in re.finditer(r"\w+", text[cs:ce]))
+            kind = a.kind if n == 0 or a.kind == "direct" else ("direct" if quoted else a.kind)
+            claims.append(
+                Claim(
+                    start=start,
+                    end=end,
+                    content_start=cs,
+                    content_end=ce,
+                    kind=kind,  # type: ignore[arg-type]
+                    speaker_text=text[a.source[0] : a.source[1]] if a.source else None,
+                    speaker_start=a.source[0] if a.source else None,
+                    speaker_end=a.source[1] if a.source else None,
+                    speaker_key=key,
+                    cue=text[a.cue[0] : a.cue[1]],
+                    cue_start=a.cue[0],
+                    cue_end=a.cue[1],
+                    hedges=hedges.window(start, end),
+                    via=text[a.via[0] : a.via[1]] if a.via else None,
+                )
+            )
+    claims.extend(_unattributed(text, sentences, res, atts))
+    claims.sort(key=lambda c: (c.start, c.content_start))
+    return claims
+
+
+def _unattributed(
+    text: str, sentences: list[tuple[int, int]], res: _Resolver, atts: list[Attribution]
+) -> list[Claim]:
+    taken: list[tuple[int, int]] = []
+    for a in atts:
+        taken.append((a.start, a.end))
+        taken.extend(a.content)
+    taken.sort()
+    t_starts = [s for s, _e in taken]
+    out = []
+    for s, e in sentences:
+        seg = text[s:e]
+        if len(_WORD.findall(seg)) < 6 or seg.rstrip().endswith("?") or not seg.rstrip().endswith((".", "!")):
+            continue
+        i = bisect.bisect_left(t_starts, e)
+        if any(ts < e and te > s for ts, te in taken[max(0, i - 8) : i]):
+            continue
+        if res.doc.quote_at(s) is not None or res.doc.quote_at(max(s, e - 2)) is not None:
+            continue
+        if not _VERBISH.search(seg):
+            continue
+        if not (_FACT.search(seg) or res.overlapping(s, e)):
+            continue
+        ce = e
+        while ce > s and text[ce - 1] in ".!":
+            ce -= 1
+        out.append(
+            Claim(
+                start=s,
+                end=e,
+                content_start=s,
+                content_end=ce,
+                kind="unattributed",
+                hedges=res.hedges.window(s, e),
+            )
+        )
+    return out
+
+
+__all__ = ["build_claims"]

@@ -1,0 +1,101 @@
+"""PolNeAR reading and scoring on a self-made brat fixture (and dev when ../shared exists)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimtrace.evaluation import polnear
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+TEXT = "“The bridge is closed,” the engineer said. Officials said that 40 trucks were stuck.\n"
+ANN = """T1\tContent 1 21\tThe bridge is closed
+T2\tSource 24 36\tthe engineer
+T3\tCue 37 41\tsaid
+T4\tAttribution 37 41\tsaid
+E1\tAttribution:T4 Source:T2 Cue:T3 Content:T1
+T5\tSource 43 52\tOfficials
+T6\tCue 53 57\tsaid
+T7\tContent 58 83\tthat 40 trucks were stuck
+E2\tAttribution:T6 Source:T5 Cue:T6 Content:T7
+"""
+
+
+def _fixture(tmp_path: Path) -> Path:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "art1.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "attributions" / "art1_aaaa.ann").write_text(ANN, encoding="utf-8")
+    (tmp_path / "attributions" / "art1_bbbb.ann").write_text(
+        "", encoding="utf-8"
+    )  # second annotator: ignored
+    return tmp_path
+
+
+def test_parse_and_first_annotator(tmp_path: Path) -> None:
+    arts = list(polnear.load_polnear(_fixture(tmp_path)))
+    assert len(arts) == 1 and len(arts[0].relations) == 2
+    r = arts[0].relations[1]
+    assert TEXT[r.source[0][0] : r.source[0][1]] == "Officials"
+
+
+def test_perfect_prediction_scores_one(tmp_path: Path) -> None:
+    res = polnear.evaluate_polnear(_fixture(tmp_path))
+    assert res["articles"] == 1 and res["gold_relations"] == 2 and res["predicted_relations"] == 2
+    for kind in ("source", "cue", "content"):
+        assert res["overlap"][kind]["f1"] == 1.0
+        assert res["exact"][kind]["f1"] == 1.0
+    assert res["overlap"]["content_direct"]["f1"] == 1.0
+    assert "content" in polnear.format_report(res)
+
+
+def test_token_overlap_counts() -> None:
+    gold = [polnear.GoldRelation(source=[(0, 3)], cue=[(4, 8)], content=[(9, 23)])]
+    text = "Ann said the car is red."
+    # predicted content covers "the car" only: 2 of 4 gold tokens, all predicted tokens right
+    counts = polnear._new_counts()
+    polnear.score_article(text, gold, [([(0, 3)], [(4, 8)], [(9, 16)], False)], counts)
+    assert counts["content"]["ov"] == 2 and counts["content"]["gold"] == 4 and counts["content"]["pred"] == 2
+
+
+def test_learn_lexicon_has_no_text(tmp_path: Path) -> None:
+    lex = polnear.learn_cue_lexicon(_fixture(tmp_path), min_cue=1)
+    assert lex["words"]["said"] == [2, 2]
+    assert set(lex) == {"about", "articles", "words"}
+
+
+def test_gold_labels_and_training_on_a_fixture(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from claimtrace.evaluation.polnear_train import gold_labels, train_tagger
+    from claimtrace.nlp import tagger
+    from claimtrace.nlp.sentences import split_sentences
+
+    d = _fixture(tmp_path)
+    (d / "text" / "art2.txt").write_text(TEXT, encoding="utf-8")
+    (d / "attributions" / "art2_aaaa.ann").write_text(ANN, encoding="utf-8")
+    art = next(iter(polnear.load_polnear(d)))
+    tok = tagger.tokenize(art.text, split_sentences(art.text))
+    labels = {w: tagger.LABELS[int(y)] for w, y in zip(tok.words, gold_labels(art, tok), strict=True)}
+    assert labels["engineer"] == "SRC" and labels["said"] == "CUE" and labels["trucks"] == "CON"
+    assert labels["Officials"] == "SRC" and labels["“"] == "O"
+    out = tmp_path / "model.npz"
+    summary = train_tagger(d, out=out, epochs=2)
+    assert summary["articles"] == 2 and out.exists()
+    model = tagger.load_model(str(out))
+    assert model is not None and model.w1.shape == (tagger.DIM, len(tagger.LABELS))
+    assert model.scores(tagger.stage1_features(tok), 1).shape == (len(tok.words), len(tagger.LABELS))
+    with np.load(out) as z:
+        assert set(z.files) == {"w1", "s1", "b1", "w2", "s2", "b2"}  # weights only, no text
+
+
+@pytest.mark.slow
+def test_dev_figures() -> None:
+    dev = SHARED / "benchdata" / "polnear" / "dev"
+    if not dev.exists():
+        pytest.skip("PolNeAR dev absent")
+    res = polnear.evaluate_polnear(dev, limit=40)
+    assert res["overlap"]["content"]["f1"] > 0.7
+    assert res["overlap"]["source"]["f1"] > 0.55
+    assert res["overlap"]["cue"]["f1"] > 0.5
