@@ -147,6 +147,7 @@ def main() -> None:
         f"largest {max((len(n.claims) for n in nars), default=0)} claims; "
         f"pairwise P {p:.3f} R {r:.3f} vs the template tuples"
     )
+    print("fit stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in b.timings_.items()))
 
 
 if __name__ == "__main__":

@@ -27,18 +27,29 @@ narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state
    a mutation log (``mutations.py``) and one stance per document (``stance.py``);
 7. stances are decided consistently per document: the narratives a document takes part in that
    are *related* (they share another document and a key entity) form one framing group, and the
-   document's stance toward each of them is decided once, from all its claims in the group. The
-   outlet's voice (own-voice assertion, loaded framing, distance markers, denials it reports) is
-   a property of how it frames that family of claims, not of whichever narrative a single
-   sentence happened to cluster into. Such stances carry ``"pooled_with"``: the other
-   narratives of the group. Unrelated narratives in one document (a fact-check debunking one
-   claim beside an unrelated report) keep separate stances.
+   document gets one stance toward all of them: the one decided on the group's main narrative
+   (where the document has most claims; ties: more documents). The outlet's voice (own-voice
+   assertion, loaded framing, distance markers, denials it reports) is a property of how it
+   frames that family of claims, not of whichever narrative a stray sentence happened to
+   cluster into; deciding on the main narrative (rather than summing evidence over the group)
+   keeps a long article's many minor markers from adding up to a label none of its parts
+   supports. Such stances carry ``"pooled_with"`` (the other narratives of the group) and
+   ``"decided_by"``. Unrelated narratives in one document (a fact-check debunking one claim
+   beside an unrelated report) keep separate stances.
+
+Scale: encoding dominates (MiniLM on a shared 2-core CPU: about 100-800 claims/s). Only claims
+that can matter are embedded (step 1), identical texts once, and vectors come from ``vectors=``
+(claim id -> row, e.g. from the search index) or a :class:`ClaimVectorCache` (``cache=``; text
+keyed, kept in a ``.npz`` beside the SQLite file). ``pipeline.run_crossdoc`` opens the cache with
+``ClaimVectorCache.for_store_url(store.url, model=MODEL_VERSION)``, passes it and saves it after
+the fit, so a re-run encodes only new claims. ``timings_`` holds seconds per step of the last fit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,9 +61,10 @@ import numpy as np
 
 from claimtrace.crossdoc.claimvecs import ClaimVectorCache
 from claimtrace.crossdoc.mutations import SlotOccurrence, mutation_log, time_key
+from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, states_something
 from claimtrace.crossdoc.stance import decide_stance
-from claimtrace.model import Claim, DocAnalysis, Document, Entity, Narrative
+from claimtrace.model import DocAnalysis, Document, Entity, Narrative
 
 __all__ = ["STAGE_VERSION", "NarrativeBuilder", "NarrativeInput", "build_narratives", "hashing_encoder"]
 
@@ -61,10 +73,7 @@ STAGE_VERSION = "narratives.v2"
 Encoder = Callable[[list[str]], np.ndarray]
 
 _WORD = re.compile(r"\w+")
-#: mean MiniLM cosine of unrelated news claims (about 0.1); corpora far above it are rescaled
-_NATURAL_BACKGROUND = 0.10
-_BACKGROUND_MAX = 0.30
-_BACKGROUND_MIN_CLAIMS = 1000
+_NO_SLOTS = ClaimSlots(values=[], entity_keys=frozenset(), action=None)
 
 
 @dataclass
@@ -73,19 +82,6 @@ class NarrativeInput:
 
     doc: Document
     analysis: DocAnalysis
-
-
-@dataclass
-class _Row:
-    """One claim as the narrative stage sees it."""
-
-    id: str
-    inp: int  # index into the inputs (ingest order)
-    claim: Claim
-    text: str  # what is embedded
-    slots: ClaimSlots
-    date: str | None
-    eligible: bool
 
 
 @dataclass
@@ -125,78 +121,7 @@ def narrative_id(founding_claim: str, *, salt: str = "") -> str:
     return "N" + hashlib.sha1(f"{salt}{founding_claim}".encode()).hexdigest()[:10]
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-
-def _locs(slots: ClaimSlots) -> set[str]:
-    return slots.keys("place") | slots.keys("target")
-
-
-def _dot(a: Counter[str], b: Counter[str]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return float(sum(v * b[k] for k, v in a.items() if k in b))
-
-
-@dataclass
-class _Profile:
-    """A growing cluster: size, vector sum, medoid and counters of entities, actors, places."""
-
-    n: int
-    sum: np.ndarray
-    medoid: int
-    members: list[int]
-    ents: Counter[str]
-    actors: Counter[str]
-    locs: Counter[str]
-    n_ent: int
-    n_act: int
-    n_loc: int
-    medoid_at: int = 1
-
-    @classmethod
-    def of(cls, row: _Row, vec: np.ndarray, i: int) -> _Profile:
-        acts, locs = row.slots.keys("actor"), _locs(row.slots)
-        return cls(
-            n=1,
-            sum=vec.astype(np.float64),
-            medoid=i,
-            members=[i],
-            ents=Counter(row.slots.entity_keys),
-            actors=Counter(acts),
-            locs=Counter(locs),
-            n_ent=int(bool(row.slots.entity_keys)),
-            n_act=int(bool(acts)),
-            n_loc=int(bool(locs)),
-        )
-
-    def absorb(self, other: _Profile, vecs: np.ndarray) -> None:
-        """Take ``other`` in; the medoid is recomputed each time the size doubles."""
-        self.n += other.n
-        self.sum = self.sum + other.sum
-        self.members.extend(other.members)
-        for mine, theirs in ((self.ents, other.ents), (self.actors, other.actors), (self.locs, other.locs)):
-            mine.update(theirs)
-        self.n_ent += other.n_ent
-        self.n_act += other.n_act
-        self.n_loc += other.n_loc
-        if self.n >= 2 * self.medoid_at:
-            idx = np.array(self.members[-4096:] if self.n > 4096 else self.members)
-            self.medoid = int(idx[int(np.argmax(vecs[idx] @ self.sum))])
-            self.medoid_at = self.n
-
-
-class NarrativeBuilder:
+class NarrativeBuilder(ClaimClustering):
     """Cluster claims into narratives with stable ids (see the module docstring).
 
     Parameters: ``threshold`` the pair score needed to link two claims; ``link_threshold`` the
@@ -263,14 +188,26 @@ class NarrativeBuilder:
         overrides: Sequence[dict[str, Any]] = (),
     ) -> NarrativeBuilder:
         """Cluster the claims of ``inputs``; learned state ends in ``_``."""
+        clock = time.perf_counter()
+        self.timings_: dict[str, float] = {}
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            self.timings_[stage] = now - clock
+            clock = now
+
         self.entities_ = {e.key: e for e in entities}
         self.inputs_ = list(inputs)
         self.rows_ = self._rows()
         by_id = {r.id: r for r in self.rows_}
         elig = [r for r in self.rows_ if r.eligible]
+        lap("rows")
         vecs = self._embed(elig)
         self.vecs_ = {r.id: vecs[i] for i, r in enumerate(elig)}
+        lap("embed")
         raw = self._cluster(elig, vecs)
+        lap("cluster")
         clusters = [
             _Cluster(set(c))
             for c in raw
@@ -278,10 +215,25 @@ class NarrativeBuilder:
         ]
         prev = list(previous or [])
         clusters = self._apply_overrides(clusters, overrides, prev, by_id)
+        for cl in clusters:  # claims an analyst moved in were never clustered: give them slots now
+            for cid in cl.claims:
+                row = by_id.get(cid)
+                if row is not None and row.slots is _NO_SLOTS:
+                    inp = self.inputs_[row.inp]
+                    row.slots = extract_slots(
+                        row.claim,
+                        text=inp.doc.text,
+                        mentions=inp.analysis.mentions,
+                        quantities=inp.analysis.quantities,
+                        entities=self.entities_,
+                    )
+                    row.__post_init__()
         ids, self.events_ = self._assign_ids(clusters, prev, by_id)
         self.narratives_ = [self._narrative(nid, c, by_id) for nid, c in zip(ids, clusters, strict=True)]
+        lap("records")
         self._stances(self.narratives_, by_id)
         self.narratives_.sort(key=lambda n: n.id)
+        lap("stances")
         self.assignments_ = {cid: n.id for n in self.narratives_ for cid in n.claims}
         return self
 
@@ -298,8 +250,8 @@ class NarrativeBuilder:
         return dict(self.assignments_)
 
     # -- rows and vectors -------------------------------------------------------------------------
-    def _rows(self) -> list[_Row]:
-        rows: list[_Row] = []
+    def _rows(self) -> list[Row]:
+        rows: list[Row] = []
         for i, inp in enumerate(self.inputs_):
             text, an = inp.doc.text, inp.analysis
             for c in an.claims:
@@ -308,26 +260,28 @@ class NarrativeBuilder:
                 nwords = len(_WORD.findall(content))
                 if nwords < self.min_words:
                     content = text[c.start : c.end].strip()
-                slots = extract_slots(
-                    c, text=text, mentions=an.mentions, quantities=an.quantities, entities=self.entities_
-                )
+                inside = [m for m in an.mentions if c.content_start <= m.start and m.end <= c.content_end]
                 eligible = (
                     nwords >= self.min_words
-                    and (c.kind != "unattributed" or bool(slots.entity_keys))
+                    and (c.kind != "unattributed" or bool(inside))
                     and states_something(
                         text[c.content_start : c.content_end],
                         cue=c.cue,
-                        mentions_end=[
-                            m.end - c.content_start
-                            for m in an.mentions
-                            if c.content_start <= m.start and m.end <= c.content_end
-                        ],
+                        mentions_end=[m.end - c.content_start for m in inside],
                     )
                 )
-                rows.append(_Row(cid, i, c, content, slots, inp.doc.published, eligible))
+                # slots only where they are used: claims that are never clustered get none
+                slots = (
+                    extract_slots(
+                        c, text=text, mentions=an.mentions, quantities=an.quantities, entities=self.entities_
+                    )
+                    if eligible
+                    else _NO_SLOTS
+                )
+                rows.append(Row(cid, i, c, content, slots, inp.doc.published, eligible))
         return rows
 
-    def _embed(self, rows: list[_Row]) -> np.ndarray:
+    def _embed(self, rows: list[Row]) -> np.ndarray:
         self.encoded_ = 0
         if not rows:
             return np.zeros((0, 384), dtype=np.float32)
@@ -354,164 +308,12 @@ class NarrativeBuilder:
         return out
 
     # -- clustering ----------------------------------------------------------------------------
-    def _neighbours(self, vecs: np.ndarray) -> Iterable[tuple[int, int]]:
-        n = len(vecs)
-        k = min(self.k, n - 1)
-        if k <= 0:
-            return
-        if n <= self.exact_below:
-            for lo in range(0, n, 1024):
-                sims = vecs[lo : lo + 1024] @ vecs.T
-                top = np.argpartition(-sims, kth=k, axis=1)[:, : k + 1]
-                for a, row in enumerate(top):
-                    for b in row:
-                        if lo + a != b:
-                            yield lo + a, int(b)
-            return
-        import hnswlib  # the crossdoc extra
-
-        index = hnswlib.Index(space="ip", dim=vecs.shape[1])
-        index.init_index(max_elements=n, ef_construction=100, M=16, random_seed=7)
-        index.set_num_threads(2)
-        index.add_items(vecs, np.arange(n))
-        index.set_ef(max(2 * k, 32))
-        labels, _ = index.knn_query(vecs, k=k + 1)
-        for a, row in enumerate(labels):
-            for b in row:
-                if a != int(b):
-                    yield a, int(b)
-
-    def _blocked(self, rows: list[_Row]) -> Iterable[tuple[int, int]]:
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for i, r in enumerate(rows):
-            keys = sorted(r.slots.entity_keys)[:8]
-            for a, b in combinations(keys, 2):
-                blocks[a + "|" + b].append(i)
-            actor = r.slots.keys("actor")
-            for a in actor:
-                for t in r.slots.keys("target") | r.slots.keys("place"):
-                    blocks["A:" + a + "|" + t].append(i)
-        for members in blocks.values():
-            if len(members) < 2:
-                continue
-            if len(members) <= self.max_block:
-                yield from combinations(members, 2)
-                continue
-            members = sorted(members, key=lambda i: time_key(rows[i].date, rows[i].inp, rows[i].claim.start))
-            w = self.time_window
-            for x in range(len(members)):
-                for y in range(x + 1, min(len(members), x + 1 + w)):
-                    yield members[x], members[y]
-
-    def _pair_bonus(self, a: _Row, b: _Row) -> float:
-        """Agreement of entities and slots, minus clear conflicts (see the module docstring)."""
-        sa, sb = a.slots, b.slots
-        ea, eb = sa.entity_keys, sb.entity_keys
-        shared = ea & eb
-        if self.require_shared_entity and not shared:
-            return -1.0  # claims about wholly different entities are never linked directly
-        bonus = 0.0
-        if ea and eb:
-            bonus += 0.10 * len(shared) / len(ea | eb) if shared else -0.05
-        aa, ab = sa.keys("actor"), sb.keys("actor")
-        if aa and ab:
-            bonus += 0.06 if aa & ab else -0.04
-        if sa.action and sa.action == sb.action:
-            bonus += 0.04
-        la, lb = _locs(sa), _locs(sb)
-        if la & lb:
-            bonus += 0.03
-        if aa and ab and not aa & ab and la and lb and not la & lb and not shared:
-            bonus -= self.conflict_weight  # different actor AND different place/target
-        return bonus
-
-    def _cluster(self, rows: list[_Row], vecs: np.ndarray) -> list[list[str]]:
-        n = len(rows)
-        if n == 0:
-            return []
-        pairs = {(min(a, b), max(a, b)) for a, b in self._neighbours(vecs)}
-        pairs.update((min(a, b), max(a, b)) for a, b in self._blocked(rows))
-        pair_arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-        del pairs
-        self.background_ = self._background(vecs)
-        cos = self._adjust(
-            np.einsum("ij,ij->i", vecs[pair_arr[:, 0]], vecs[pair_arr[:, 1]])
-            if len(pair_arr)
-            else np.zeros(0)
-        )
-        keep = cos + 0.23 >= self.threshold  # the bonus cannot lift the others to the threshold
-        scored: list[tuple[float, int, int]] = []
-        for (a, b), c in zip(pair_arr[keep].tolist(), cos[keep].tolist(), strict=True):
-            s = c + self._pair_bonus(rows[a], rows[b])
-            if s >= self.threshold:
-                scored.append((s, a, b))
-        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-        uf = _UnionFind(n)
-        prof = {i: _Profile.of(rows[i], vecs[i], i) for i in range(n)}
-        for _s, a, b in scored:
-            ra, rb = uf.find(a), uf.find(b)
-            if ra == rb:
-                continue
-            pa, pb = prof[ra], prof[rb]
-            if pa.n < pb.n:
-                ra, rb, pa, pb = rb, ra, pb, pa
-            if self._link_score(pa, pb) < self.link_threshold:
-                continue
-            if pb.n > 1 or pa.n > 1:  # drift: the smaller part must stay near the larger's medoid
-                cen = pb.sum / max(float(np.linalg.norm(pb.sum)), 1e-9)
-                if self._adjust(float(vecs[pa.medoid] @ cen)) < self.drift_min:
-                    continue
-            uf.parent[rb] = ra
-            pa.absorb(prof.pop(rb), vecs)
-        groups: dict[int, list[str]] = defaultdict(list)
-        for i, r in enumerate(rows):
-            groups[uf.find(i)].append(r.id)
-        return list(groups.values())
-
-    def _background(self, vecs: np.ndarray) -> float | None:
-        """Mean cosine of random claim pairs, when the corpus is big and its claims uniformly alike.
-
-        Natural news claims sit near ``_NATURAL_BACKGROUND`` apart; templated or boilerplate-heavy
-        corpora ("Country 3 trains ...", "Country 40 trains ...") sit far higher, where a fixed
-        cosine threshold links everything. Above ``_BACKGROUND_MAX`` cosines are rescaled so the
-        corpus background maps to the natural one (see :meth:`_adjust`).
-        """
-        n = len(vecs)
-        if n < _BACKGROUND_MIN_CLAIMS:
-            return None
-        rng = np.random.default_rng(7)
-        a, b = rng.integers(0, n, 20_000), rng.integers(0, n, 20_000)
-        ok = a != b
-        mu = float(np.einsum("ij,ij->i", vecs[a[ok]], vecs[b[ok]]).mean())
-        return mu if mu > _BACKGROUND_MAX else None
-
-    def _adjust(self, cos: Any) -> Any:
-        """Cosine rescaled against the corpus background (identity on natural corpora)."""
-        mu = getattr(self, "background_", None)
-        if mu is None:
-            return cos
-        return (cos - mu) / (1.0 - mu) * (1.0 - _NATURAL_BACKGROUND) + _NATURAL_BACKGROUND
-
-    def _link_score(self, pa: _Profile, pb: _Profile) -> float:
-        """Average-linkage combined score of two clusters (decomposable: sums and counters)."""
-        nn = float(pa.n * pb.n)
-        avg = self._adjust(float(pa.sum @ pb.sum) / nn)
-        e_shared = _dot(pa.ents, pb.ents) / nn  # expected shared entity keys of a cross pair
-        e_both = pa.n_ent * pb.n_ent / nn
-        a_same = _dot(pa.actors, pb.actors) / nn
-        a_conf = max(0.0, pa.n_act * pb.n_act / nn - a_same)
-        l_conf = max(0.0, pa.n_loc * pb.n_loc / nn - _dot(pa.locs, pb.locs) / nn)
-        score = avg + 0.10 * min(e_shared, 1.0) - 0.05 * max(0.0, e_both - e_shared)
-        score += 0.06 * a_same - 0.04 * a_conf
-        return score - self.conflict_weight * a_conf * l_conf * max(0.0, 1.0 - e_shared)
-
-    # -- overrides --------------------------------------------------------------------------------
     def _apply_overrides(
         self,
         clusters: list[_Cluster],
         overrides: Sequence[dict[str, Any]],
         previous: list[Narrative],
-        by_id: Mapping[str, _Row],
+        by_id: Mapping[str, Row],
     ) -> list[_Cluster]:
         """Re-apply analyst overrides (oldest first) to the clusters, in claim space."""
         prev_claims = {n.id: set(n.claims) for n in previous}
@@ -587,7 +389,7 @@ class NarrativeBuilder:
         return [cl for cl in clusters if cl.claims]
 
     # -- ids and events ----------------------------------------------------------------------------
-    def _founder(self, claims: Iterable[str], by_id: Mapping[str, _Row]) -> str:
+    def _founder(self, claims: Iterable[str], by_id: Mapping[str, Row]) -> str:
         return min(
             claims,
             key=lambda c: (
@@ -598,7 +400,7 @@ class NarrativeBuilder:
         )
 
     def _assign_ids(
-        self, clusters: list[_Cluster], previous: list[Narrative], by_id: Mapping[str, _Row]
+        self, clusters: list[_Cluster], previous: list[Narrative], by_id: Mapping[str, Row]
     ) -> tuple[list[str], list[dict[str, Any]]]:
         at = self.now or datetime.now(UTC).isoformat(timespec="seconds")
         ids: list[str | None] = [cl.pin for cl in clusters]
@@ -654,7 +456,7 @@ class NarrativeBuilder:
         return final, events
 
     # -- narrative records -------------------------------------------------------------------------
-    def _narrative(self, nid: str, cl: _Cluster, by_id: Mapping[str, _Row]) -> Narrative:
+    def _narrative(self, nid: str, cl: _Cluster, by_id: Mapping[str, Row]) -> Narrative:
         rows = sorted(
             (by_id[c] for c in cl.claims if c in by_id),
             key=lambda r: (time_key(r.date, r.inp, r.claim.start), r.id),
@@ -673,7 +475,7 @@ class NarrativeBuilder:
             SlotOccurrence(self.inputs_[r.inp].doc.id, r.date, r.inp, r.claim.start, tuple(r.slots.values))
             for r in rows
         ]
-        per_doc: dict[int, list[_Row]] = defaultdict(list)
+        per_doc: dict[int, list[Row]] = defaultdict(list)
         for r in rows:
             per_doc[r.inp].append(r)
         ent_docs: Counter[str] = Counter()
@@ -697,15 +499,13 @@ class NarrativeBuilder:
         )
 
     # -- stances -------------------------------------------------------------------------------------
-    def _stances(self, narratives: Sequence[Narrative], by_id: Mapping[str, _Row]) -> None:
+    def _stances(self, narratives: Sequence[Narrative], by_id: Mapping[str, Row]) -> None:
         """One stance per document and narrative, decided once per group of related narratives."""
         doc_index = {inp.doc.id: i for i, inp in enumerate(self.inputs_)}
         rows_of = [[by_id[c] for c in n.claims if c in by_id] for n in narratives]
         docs_of = [set(n.documents) for n in narratives]
-        keys_of = [
-            {k for r in rows for k in r.slots.entity_keys | r.slots.keys("actor")} for rows in rows_of
-        ]
-        actors_of = [{k for r in rows for k in r.slots.keys("actor")} for rows in rows_of]
+        keys_of = [{k for r in rows for k in r.slots.entity_keys | r.actors} for rows in rows_of]
+        actors_of = [{k for r in rows for k in r.actors} for rows in rows_of]
         by_doc: dict[str, list[int]] = defaultdict(list)
         for j, n in enumerate(narratives):
             for d in n.documents:
@@ -715,13 +515,15 @@ class NarrativeBuilder:
             groups = self._stance_groups(d, js, docs_of, keys_of) if self.pool_stances else [[j] for j in js]
             inp = self.inputs_[doc_index[d]]
             for grp in groups:
-                claims = [r.claim for j in grp for r in rows_of[j] if r.inp == doc_index[d]]
-                actors = set().union(*(actors_of[j] for j in grp))
-                st = decide_stance(inp.doc, inp.analysis, claims, actor_keys=actors)
+                mine = {j: [r.claim for r in rows_of[j] if r.inp == doc_index[d]] for j in grp}
+                # the narrative holding most of the document's claims decides for the group
+                main = max(grp, key=lambda j: (len(mine[j]), len(docs_of[j]), narratives[j].id))
+                st = decide_stance(inp.doc, inp.analysis, mine[main], actor_keys=actors_of[main])
                 for j in grp:
                     one = dict(st)
                     if len(grp) > 1:
                         one["pooled_with"] = sorted(narratives[x].id for x in grp if x != j)
+                        one["decided_by"] = narratives[main].id
                     decided[(d, j)] = one
         for j, n in enumerate(narratives):
             n.stances = [decided[(d, j)] for d in n.documents]
@@ -747,7 +549,7 @@ class NarrativeBuilder:
             groups[find(j)].append(j)
         return list(groups.values())
 
-    def _name(self, key: str, rows: Sequence[_Row]) -> str:
+    def _name(self, key: str, rows: Sequence[Row]) -> str:
         if key in self.entities_:
             return self.entities_[key].name
         for r in rows:
@@ -756,7 +558,7 @@ class NarrativeBuilder:
                     return m.name
         return key.split(":", 1)[-1]
 
-    def _label(self, rows: Sequence[_Row], top: Sequence[str]) -> str:
+    def _label(self, rows: Sequence[Row], top: Sequence[str]) -> str:
         vec_rows = [r for r in rows if r.id in self.vecs_]
         if vec_rows:
             mat = np.stack([self.vecs_[r.id] for r in vec_rows])

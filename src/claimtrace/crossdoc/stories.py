@@ -40,9 +40,10 @@ from typing import Any
 import numpy as np
 
 from claimtrace.crossdoc.features import FEATURES_VERSION, lead_text, term_bag
+from claimtrace.crossdoc.story_refine import assign_ids, bounded_components, dense, wpgma
 from claimtrace.model import Story
 
-STORIES_VERSION = f"stories.v1+{FEATURES_VERSION}"
+STORIES_VERSION = f"stories.v2+{FEATURES_VERSION}"
 
 Embedder = Callable[[list[str]], np.ndarray]
 
@@ -110,6 +111,33 @@ class _Cluster:
 
 
 @dataclass
+class _DocRecord:
+    """What refinement keeps of a clustered document: its term vector, date and title."""
+
+    vec: dict[str, float]
+    published: str | None = None
+    title: str | None = None
+    forms: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "vec": {t: round(w, 4) for t, w in self.vec.items()},
+            "published": self.published,
+            "title": self.title,
+            "forms": dict(self.forms or {}),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _DocRecord:
+        return cls(
+            vec={str(t): float(w) for t, w in data.get("vec", {}).items()},
+            published=data.get("published"),
+            title=data.get("title"),
+            forms=dict(data.get("forms") or {}),
+        )
+
+
+@dataclass
 class _Prepared:
     """A batch document turned into features."""
 
@@ -166,6 +194,9 @@ class StoryClusterer:
         query_terms: int = 20,
         max_candidates: int = 15,
         refine: bool = True,
+        refine_threshold: float = 0.22,
+        region_threshold: float = 0.1,
+        region_docs: int = 400,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -183,6 +214,9 @@ class StoryClusterer:
         self.query_terms = query_terms
         self.max_candidates = max_candidates
         self.refine = refine
+        self.refine_threshold = refine_threshold
+        self.region_threshold = region_threshold
+        self.region_docs = region_docs
         self.embedder: Embedder | None = None  # set to override the MiniLM encoder (tests)
 
     # ----------------------------------------------------------------------------- params
@@ -191,6 +225,7 @@ class StoryClusterer:
         "threshold", "merge_threshold", "proper_weight", "number_weight", "common_weight",
         "entity_weight", "embedding_weight", "embed", "time_grace_days", "time_scale_days",
         "doc_terms", "centroid_terms", "index_terms", "query_terms", "max_candidates", "refine",
+        "refine_threshold", "region_threshold", "region_docs",
     )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:
@@ -206,6 +241,7 @@ class StoryClusterer:
             self.doc_story_: dict[str, str] = {}
             self.index_: dict[str, set[str]] = defaultdict(set)
             self.indexed_: dict[str, tuple[str, ...]] = {}
+            self.docs_: dict[str, _DocRecord] = {}  # arrival order
 
     # ----------------------------------------------------------------------------- features
 
@@ -365,6 +401,8 @@ class StoryClusterer:
             cl.vec = p.emb.copy() if cl.vec is None else cl.vec + p.emb
         self._prune(cl)
         cl.docs.append(p.doc.id)
+        if p.doc.id not in self.docs_:
+            self.docs_[p.doc.id] = _DocRecord(p.vec, p.doc.published, p.doc.title, p.forms)
         if p.day is not None and p.doc.published:
             pub = p.doc.published[:10]
             cl.first = pub if cl.first is None or pub < cl.first else cl.first
@@ -441,6 +479,104 @@ class StoryClusterer:
         del self.clusters_[small.id]
         self._reindex(big)
 
+    # ----------------------------------------------------------------------------- refinement
+
+    def _refine_regions(self, touched: set[str]) -> None:
+        """Re-cluster the region around each touched story with WPGMA (see story_refine)."""
+        if not touched:
+            return
+        edges: list[tuple[float, str, str]] = []
+        nodes = set(touched)
+        for cid in sorted(touched):
+            cl = self.clusters_[cid]
+            if cl.norm <= 0:
+                continue
+            unit = {t: w / cl.norm for t, w in cl.terms.items()}
+            probe = _Prepared(StoryDoc(cid, ""), unit, None, _day(cl.first), {})
+            for other in self._candidates(probe):
+                if other != cid:
+                    sim = self._similarity(probe, self.clusters_[other])
+                    if sim >= self.region_threshold:
+                        edges.append((sim, cid, other))
+                        nodes.add(other)
+        ordered = sorted(nodes, key=lambda c: self.clusters_[c].seq)
+        sizes = {c: len(self.clusters_[c].docs) for c in ordered}
+        arrival = {d: i for i, d in enumerate(self.docs_)}
+        for group in bounded_components(sizes, edges, max_size=self.region_docs):
+            if touched.isdisjoint(group) or sum(sizes[c] for c in group) > self.region_docs:
+                continue
+            if any(self.clusters_[c].vec is not None for c in group):
+                continue  # embeddings are not kept per document: keep the online result
+            self._recluster(group, arrival)
+
+    def _pair_time_factors(self, days: list[int | None]) -> np.ndarray:
+        """The time factor between every two documents (1 where either is undated)."""
+        known = np.array([d is not None for d in days])
+        values = np.array([d if d is not None else 0 for d in days], dtype=np.float64)
+        gap = np.abs(values[:, None] - values[None, :]) - self.time_grace_days
+        factor = np.exp(-np.maximum(gap, 0.0) / max(self.time_scale_days, 1e-9))
+        both = known[:, None] & known[None, :]
+        return np.where(both, factor, 1.0)
+
+    def _recluster(self, group: list[str], arrival: dict[str, int]) -> None:
+        docs = sorted((d for c in group for d in self.clusters_[c].docs), key=lambda d: arrival.get(d, -1))
+        if len(docs) < 2 or any(d not in self.docs_ for d in docs):
+            return
+        records = [self.docs_[d] for d in docs]
+        x = dense([r.vec for r in records])
+        sim = (x @ x.T) * self._pair_time_factors([_day(r.published) for r in records])
+        labels = wpgma(sim, self.refine_threshold)
+        clusters: list[list[str]] = [[] for _ in range(max(labels) + 1)]
+        for d, label in zip(docs, labels, strict=True):
+            clusters[label].append(d)
+        before = {frozenset(self.clusters_[c].docs) for c in group}
+        if {frozenset(c) for c in clusters} == before:
+            return
+        old = {c: self.clusters_[c] for c in group}
+        ids = assign_ids(clusters, {d: self.doc_story_[d] for d in docs}, {c: cl.seq for c, cl in old.items()})
+        for cid in group:
+            self._unindex(cid)
+            del self.clusters_[cid]
+        for members, cid in zip(clusters, ids, strict=True):
+            if cid is None:
+                cid = _story_id(members[0])
+                n = 1
+                while cid in self.clusters_ or cid in old:
+                    cid = _story_id(f"{members[0]}#{n}")
+                    n += 1
+                self.seq_ += 1
+                seq = self.seq_
+            else:
+                seq = old[cid].seq
+            self._rebuild(cid, seq, members)
+
+    def _rebuild(self, cid: str, seq: int, members: list[str]) -> None:
+        """A story made afresh from its members' kept document vectors."""
+        terms: dict[str, float] = {}
+        forms: dict[str, str] = {}
+        dates = []
+        for d in members:
+            rec = self.docs_[d]
+            for t, w in rec.vec.items():
+                terms[t] = terms.get(t, 0.0) + w
+            for t, f in (rec.forms or {}).items():
+                forms.setdefault(t, f)
+            if rec.published and _day(rec.published) is not None:
+                dates.append(rec.published[:10])
+            self.doc_story_[d] = cid
+        cl = _Cluster(id=cid, terms=terms, norm=0.0, docs=list(members), seq=seq)
+        self._prune(cl)
+        cl.first, cl.last = (min(dates), max(dates)) if dates else (None, None)
+        cl.forms = {t: f for t, f in forms.items() if t in cl.terms}
+        for d in members:
+            rec = self.docs_[d]
+            if rec.title and cl.norm > 0:
+                score = sum(w * cl.terms.get(t, 0.0) for t, w in rec.vec.items()) / cl.norm
+                if score > cl.title_score:
+                    cl.title, cl.title_score = rec.title, score
+        self.clusters_[cid] = cl
+        self._reindex(cl)
+
     # ----------------------------------------------------------------------------- public
 
     def partial_fit(self, docs: Sequence[StoryDoc]) -> StoryClusterer:
@@ -476,11 +612,12 @@ class StoryClusterer:
                         self._remove(p, cur)
                         touched.add(self._add(p, best))
             self._merge_pass({c for c in touched if c in self.clusters_})
+            self._refine_regions({c for c in touched if c in self.clusters_})
         return self
 
     def fit(self, docs: Sequence[StoryDoc]) -> StoryClusterer:
         """Forget any state and cluster ``docs``."""
-        for name in ("n_docs_", "seq_", "df_", "clusters_", "doc_story_", "index_", "indexed_"):
+        for name in ("n_docs_", "seq_", "df_", "clusters_", "doc_story_", "index_", "indexed_", "docs_"):
             if hasattr(self, name):
                 delattr(self, name)
         return self.partial_fit(docs)
@@ -523,6 +660,7 @@ class StoryClusterer:
             "n_docs": self.n_docs_,
             "df": dict(self.df_),
             "clusters": [cl.to_dict() for cl in self.clusters_.values()],
+            "docs": {d: rec.to_dict() for d, rec in self.docs_.items()},
         }
 
     @classmethod
@@ -540,6 +678,7 @@ class StoryClusterer:
                 self.doc_story_[d] = cl.id
             self._reindex(cl)
         self.seq_ = max((cl.seq for cl in self.clusters_.values()), default=0)
+        self.docs_ = {str(d): _DocRecord.from_dict(rec) for d, rec in (state.get("docs") or {}).items()}
         return self
 
 

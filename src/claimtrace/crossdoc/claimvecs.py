@@ -1,0 +1,104 @@
+"""A file cache of claim vectors, keyed by the embedded text, kept between ``analyze`` runs.
+
+Encoding claims with MiniLM dominates the narrative stage (hundreds of sentences a second on a
+shared CPU), while re-runs mostly see the same claims again. :class:`ClaimVectorCache` maps
+``sha1(model version + text)`` to a float16 vector and lives in one ``.npz`` file (keys and a
+matrix): beside a SQLite database (``<db>.claimvecs.npz``), else under the embedding cache
+directory, named after a hash of the store URL. Keying by text (not claim id) keeps entries valid
+when a claim id survives a change of its content span, and shares vectors between documents
+that repeat a passage word for word.
+
+Vectors are not kept in the store's ``state`` table (that is for small things). The narrative
+builder takes the cache through ``NarrativeBuilder(cache=...)`` (or plain ``vectors=`` keyed by
+claim id); ``pipeline.py`` opens it with :meth:`ClaimVectorCache.for_store_url` and saves it after
+the narrative stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["ClaimVectorCache", "text_key"]
+
+
+def text_key(text: str, *, model: str = "") -> str:
+    """The cache key of one embedded text."""
+    return hashlib.sha1(f"{model}\x00{text}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+class ClaimVectorCache:
+    """Text -> vector cache in one ``.npz`` file (``path=None``: in memory only).
+
+    ``max_entries`` bounds the file: when exceeded at :meth:`save`, the entries not used in
+    this run are dropped first.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, model: str = "", max_entries: int = 5_000_000
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.model = model
+        self.max_entries = max_entries
+        self._vecs: dict[str, np.ndarray] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        if self.path is not None and self.path.is_file():
+            try:
+                with np.load(self.path, allow_pickle=False) as data:
+                    keys, mat = data["keys"], data["vectors"]
+                self._vecs = {str(k): mat[i] for i, k in enumerate(keys.tolist())}
+            except (OSError, ValueError, KeyError):
+                self._vecs = {}  # a damaged cache is rebuilt, never fatal
+
+    @classmethod
+    def for_store_url(cls, url: str, *, model: str = "") -> ClaimVectorCache:
+        """The cache for a store: beside a SQLite file, else under the embedding cache dir."""
+        if url and url != ":memory:" and "://" not in url and not url.startswith("file:"):
+            return cls(f"{url}.claimvecs.npz", model=model)
+        if not url or url == ":memory:":
+            return cls(None, model=model)
+        base = os.environ.get("CLAIMTRACE_CACHE") or os.path.join(Path.home(), ".cache", "claimtrace")
+        name = hashlib.sha1(url.encode()).hexdigest()[:12]
+        return cls(Path(base) / f"claimvecs-{name}.npz", model=model)
+
+    def __len__(self) -> int:
+        return len(self._vecs)
+
+    def lookup(self, texts: Sequence[str]) -> dict[int, np.ndarray]:
+        """Index (into ``texts``) -> cached vector, for the texts found."""
+        out: dict[int, np.ndarray] = {}
+        for i, t in enumerate(texts):
+            k = text_key(t, model=self.model)
+            v = self._vecs.get(k)
+            if v is not None:
+                out[i] = v.astype(np.float32)
+                self._used.add(k)
+        return out
+
+    def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Remember ``vectors[i]`` for ``texts[i]``."""
+        for t, v in zip(texts, vectors, strict=True):
+            k = text_key(t, model=self.model)
+            self._vecs[k] = np.asarray(v, dtype=np.float16)
+            self._used.add(k)
+        self._dirty = self._dirty or len(texts) > 0
+
+    def save(self) -> None:
+        """Write the file (atomically) when something was added."""
+        if self.path is None or not self._dirty:
+            return
+        keys = list(self._vecs)
+        if len(keys) > self.max_entries:
+            keys = sorted(keys, key=lambda k: k not in self._used)[: self.max_entries]
+        dim = len(next(iter(self._vecs.values()))) if keys else 0
+        mat = np.stack([self._vecs[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float16)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp.npz")
+        np.savez(tmp, keys=np.array(keys, dtype="U20"), vectors=mat.astype(np.float16))
+        os.replace(tmp, self.path)
+        self._dirty = False
