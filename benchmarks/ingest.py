@@ -4,7 +4,9 @@ Builds N plain-text files and N simple HTML pages from the PolNeAR train texts i
 ../shared/benchdata (cycled when N is larger than the corpus; each file gets a numbered
 headline so no two are identical) in a temporary folder, then times
 ``claimtrace.readers.iter_documents`` over each folder: reading only (decode, clean,
-metadata, language detection), no database. Peak memory is the process's maximum resident
+metadata, language detection), no database. The machine's load average (``os.getloadavg``)
+is printed with the figures, and documents per CPU second of this process beside the
+wall-clock rate, since the machine may be shared. Peak memory is the process's maximum resident
 set size (``resource.getrusage``), reported after each phase.
 
 usage: .venv/bin/python benchmarks/ingest.py [--n 10000] [--kinds text,html] [--shared PATH]
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import resource
 import sys
 import tempfile
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 
 from claimtrace.readers import ReadOptions, iter_documents
+from claimtrace.readers.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT / ".." / "shared"
@@ -57,15 +61,16 @@ def build(kind: str, n: int, texts: list[str], folder: Path) -> None:
             (folder / f"{i:06d}.html").write_text(_page(headline, body), encoding="utf-8")
 
 
-def measure(folder: Path) -> tuple[int, int, float]:
+def measure(folder: Path) -> tuple[int, int, float, float]:
+    """Documents, failures, wall seconds and CPU seconds of this process."""
     docs = failures = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for item in iter_documents([str(folder)], ReadOptions()):
         if hasattr(item, "text"):
             docs += 1
         else:
             failures += 1
-    return docs, failures, time.perf_counter() - start
+    return docs, failures, time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -75,19 +80,22 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = ap.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     texts = _texts(args.shared)
-    # warm the lazy singletons (language detector, trafilatura) outside the timed loop
+    # warm the lazy singletons (language models, trafilatura) outside the timed loop
     list(iter_documents([str(ROOT / "tests" / "fixtures" / "readers" / "article.html")]))
+    detect_language(texts[0], quick=False)
     with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
         for kind in args.kinds.split(","):
             folder = Path(tmp) / kind
             folder.mkdir()
             build(kind, args.n, texts, folder)
-            docs, failures, secs = measure(folder)
+            docs, failures, secs, cpu = measure(folder)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(
-                f"{kind:5s} {docs} docs ({failures} failures) in {secs:.2f} s = {docs / secs:.0f} docs/s;"
-                f" peak RSS so far {peak_mb:.0f} MB"
+                f"{kind:5s} {docs} docs ({failures} failures) in {secs:.2f} s = {docs / secs:.0f} docs/s"
+                f" ({docs / cpu:.0f} per CPU second); peak RSS so far {peak_mb:.0f} MB;"
+                f" load average {os.getloadavg()[0]:.2f}"
             )
 
 

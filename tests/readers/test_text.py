@@ -181,6 +181,12 @@ LINES = st.sampled_from(
         "The council met on Monday, officials said.",
         "\u201cWe will not give up,\u201d she said.",
         "Von Anna Schmidt, 3. März 2021",
+        "Source: The Valley Herald",
+        "Published by Hollin Press",
+        "URL: https://www.valley-herald.example/a/b",
+        "https://valley-herald.example/x",
+        "© 2021 Valley Herald Media. All rights reserved.",
+        "Copyright 2021 The Associated Press",
         "\u00a0",
         "\r",
     ]
@@ -207,6 +213,10 @@ def test_parse_never_crashes_and_keeps_offsets(lines: list[str]) -> None:
     assert p.text == p.text.strip()
     if p.published is not None:
         assert len(p.published) == 10 and p.published[4] == "-"
+    if p.outlet is not None:
+        assert p.outlet_from in ("header", "copyright", "url") and p.outlet.strip() == p.outlet
+    if p.url is not None:
+        assert p.url in norm or p.url.startswith("https://www.")
 
 
 @settings(max_examples=100, deadline=None)

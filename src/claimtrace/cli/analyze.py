@@ -9,6 +9,7 @@ import typer
 
 from claimtrace.api import Corpus
 from claimtrace.cli.common import DEFAULT, DbOption, err, user_errors
+from claimtrace.cli.ingest import OutletFromDirOption, OutletOption
 from claimtrace.cli.progress import stage_progress
 
 WorkersOption = Annotated[
@@ -80,13 +81,20 @@ def run(
     fmt: FormatOption = "html",
     workers: WorkersOption = 1,
     force: ForceOption = False,
+    outlet: OutletOption = None,
+    outlet_from_dir: OutletFromDirOption = False,
 ) -> None:
     """Ingest, analyse and report in one command."""
+    from claimtrace.readers import ReadOptions
+
     _check_report_format(fmt)
+    options = ReadOptions(outlet=outlet, outlet_from_dir=outlet_from_dir)
     with Corpus.open(db) as corpus:
         with stage_progress() as reporter:
             ingested = corpus.ingest(
-                paths, progress=(lambda done, total: reporter("ingest", done, total)) if reporter else None
+                paths,
+                options,
+                progress=(lambda done, total: reporter("ingest", done, total)) if reporter else None,
             )
         for failure in ingested.failures:
             err(str(failure))

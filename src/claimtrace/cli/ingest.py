@@ -10,6 +10,18 @@ from claimtrace.api import Corpus, ProgressCallback
 from claimtrace.cli.common import DEFAULT, DbOption, err, user_errors
 from claimtrace.cli.progress import stage_progress
 
+OutletOption = Annotated[
+    str | None,
+    typer.Option("--outlet", metavar="NAME", help="Outlet for documents whose input names none."),
+]
+OutletFromDirOption = Annotated[
+    bool,
+    typer.Option(
+        "--outlet-from-dir",
+        help="Outlet of documents whose input names none = their file's folder (corpus/OUTLET/article.txt).",
+    ),
+]
+
 
 def _check_format(value: str | None) -> str | None:
     from claimtrace.readers import FORMATS
@@ -49,6 +61,8 @@ def ingest(
     detect_language: Annotated[
         bool, typer.Option(help="Guess each document's language (off is faster).")
     ] = True,
+    outlet: OutletOption = None,
+    outlet_from_dir: OutletFromDirOption = False,
 ) -> None:
     """Read articles (text, HTML, JSON/JSONL, CSV, feeds, WARC, .gz) into the database.
 
@@ -67,6 +81,8 @@ def ingest(
         author_field=author_field,
         url_field=url_field,
         detect_language=detect_language,
+        outlet=outlet,
+        outlet_from_dir=outlet_from_dir,
     )
     with Corpus.open(db) as corpus, stage_progress() as update:
         progress: ProgressCallback | None = None

@@ -15,6 +15,21 @@ Sources: a file's absolute path (symlinks not resolved); ``<file>#<id>`` for JSO
 records; the record URL (else ``<file>#<n>``) for WARC records and feed items; ``<stdin>``.
 A JSONL/CSV file with one malformed record fails as a whole (with the line number), so
 nothing half-read is ever stored.
+
+**Directories** are walked recursively in sorted order, and files that are not articles
+are left out (:func:`is_auxiliary`): hidden files and folders; documentation named
+``README``, ``LICENSE``/``LICENCE``, ``COPYING``, ``CHANGELOG``, ``CHANGES``, ``HISTORY``,
+``NOTICE``, ``AUTHORS``, ``CONTRIBUTING``... (with no extension or ``.md``, ``.txt``,
+``.rst``, ``.markdown``); images, audio, video, fonts, code and configuration files, logs,
+checksums and databases (a ``claimtrace.db`` kept beside the articles); and a ``.json``
+file that shares its name with an article beside it (``story.html`` + ``story.json`` or
+``story.info.json``: a metadata sidecar). Other JSON and JSONL files are read as articles.
+A file named explicitly (or matched by a glob) is always read.
+
+**Outlets**: each reader takes the outlet from the input itself (a text header's
+``Outlet:``/``Source:`` line, a URL's domain, a copyright sign-off, the page's site name, a
+field, the feed's title); :class:`ReadOptions` adds a fallback for documents without one,
+the parent directory's name (``outlet_from_dir``) or a fixed name (``outlet``).
 """
 
 from __future__ import annotations
@@ -40,6 +55,7 @@ from claimtrace.errors import (
 )
 from claimtrace.model import Document
 from claimtrace.readers.options import ReadFailure, ReadOptions
+from claimtrace.readers.outlets import directory_outlet
 from claimtrace.readers.sniff import FORMATS, format_from_extension, is_gzip, sniff_format
 
 __all__ = [
@@ -47,6 +63,7 @@ __all__ = [
     "ReadFailure",
     "ReadOptions",
     "expand_paths",
+    "is_auxiliary",
     "iter_documents",
     "read_bytes",
     "read_path",
@@ -92,11 +109,72 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return out
 
 
+#: documentation file names (lower case, extension removed) that are never articles
+DOC_NAMES = frozenset(
+    {"readme", "license", "licence", "copying", "copyright", "changelog", "changes", "history", "notice",
+     "authors", "contributors", "contributing", "code_of_conduct", "security", "citation", "todo",
+     "install", "manifest", "source", "sources"}
+)
+_DOC_EXTENSIONS = frozenset({"", ".md", ".markdown", ".txt", ".rst"})
+#: extensions of files that are never articles (when walking directories)
+SKIPPED_EXTENSIONS = frozenset(
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff", ".avif", ".heic",
+        ".mp3", ".mp4", ".m4a", ".wav", ".ogg", ".webm", ".mov", ".avi", ".mkv", ".flac", ".woff", ".woff2",
+        ".ttf", ".otf", ".eot", ".py", ".pyc", ".js", ".mjs", ".ts", ".css", ".map", ".sh", ".bat", ".toml",
+        ".yaml", ".yml", ".ini", ".cfg", ".conf", ".lock", ".log", ".md5", ".sha1", ".sha256", ".sha512",
+        ".sig", ".asc", ".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".db-journal", ".sqlite-wal",
+        ".sqlite-shm", ".parquet", ".pkl", ".npy", ".npz", ".exe", ".dll", ".so", ".dylib", ".class",
+        ".jar", ".o",
+    }
+)
+_SIDECAR_SUFFIXES = (".info", ".meta", ".metadata")
+
+
+def _stem(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return os.path.splitext(lower)[0]
+
+
+def _article_stems(names: Iterable[str]) -> frozenset[str]:
+    """Names (extension removed) of the files that a ``.json`` sidecar could describe."""
+    return frozenset(_stem(n) for n in names if not n.lower().endswith((".json", ".json.gz")))
+
+
+def is_auxiliary(name: str, siblings: Iterable[str] = ()) -> bool:
+    """True for a file that directory walks leave out (see the module docstring).
+
+    ``name`` is a file name; ``siblings`` the file names in its directory (for recognising
+    ``.json`` metadata sidecars).
+    """
+    return _auxiliary(name, _article_stems(siblings))
+
+
+def _auxiliary(name: str, article_stems: frozenset[str]) -> bool:
+    if name.startswith("."):
+        return True
+    lower = name.lower()
+    base = lower[:-3] if lower.endswith(".gz") else lower
+    stem, ext = os.path.splitext(base)
+    if (stem in DOC_NAMES and ext in _DOC_EXTENSIONS) or ext in SKIPPED_EXTENSIONS:
+        return True
+    if ext == ".json":
+        for suffix in _SIDECAR_SUFFIXES:
+            if stem.endswith(suffix):
+                stem = stem[: -len(suffix)]
+                break
+        return stem in article_stems
+    return False
+
+
 def _walk(root: str) -> list[str]:
     files: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not f.startswith("."))
+        stems = _article_stems(filenames)
+        files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not _auxiliary(f, stems))
     return files
 
 
@@ -108,6 +186,10 @@ def read_path(path: str, options: ReadOptions | None = None) -> list[Document]:
     dependency is missing.
     """
     options = options or ReadOptions()
+    return _fill_outlets(_read_path(path, options), path=path, options=options)
+
+
+def _read_path(path: str, options: ReadOptions) -> list[Document]:
     if options.fmt is not None and options.fmt not in FORMATS:
         raise ReadError(E008, path=path, fmt=options.fmt, choices=", ".join(FORMATS))
     if path == STDIN:
@@ -115,7 +197,7 @@ def read_path(path: str, options: ReadOptions | None = None) -> list[Document]:
         if len(data) > options.max_bytes:
             raise ReadError(E003, path=STDIN_SOURCE, size=f"more than {options.max_bytes}",
                             limit=options.max_bytes)
-        return read_bytes(data, path=STDIN_SOURCE, source=STDIN_SOURCE, options=options)
+        return _read_bytes(data, path=STDIN_SOURCE, source=STDIN_SOURCE, options=options)
     if os.path.isdir(path):
         raise ReadError(E014, path=path)
     try:
@@ -135,7 +217,7 @@ def read_path(path: str, options: ReadOptions | None = None) -> list[Document]:
             data = fh.read()
     except OSError as exc:
         raise ReadError(E013, path=path, detail=exc.strerror or type(exc).__name__) from None
-    return read_bytes(data, path=path, source=os.path.abspath(path), options=options)
+    return _read_bytes(data, path=path, source=os.path.abspath(path), options=options)
 
 
 def read_bytes(
@@ -143,6 +225,28 @@ def read_bytes(
 ) -> list[Document]:
     """Read in-memory file content. ``path`` names it in errors and sniffing, ``source`` in documents."""
     options = options or ReadOptions()
+    return _fill_outlets(_read_bytes(data, path=path, source=source, options=options), path=path,
+                         options=options)
+
+
+def _fill_outlets(docs: list[Document], *, path: str, options: ReadOptions) -> list[Document]:
+    """Give documents without an outlet the directory's name or the default (see ReadOptions)."""
+    if not (options.outlet or options.outlet_from_dir):
+        return docs
+    fallback, how = None, ""
+    if options.outlet_from_dir and path not in (STDIN, STDIN_SOURCE):
+        fallback, how = directory_outlet(path), "directory"
+    if not fallback and options.outlet:
+        fallback, how = options.outlet.strip() or None, "option"
+    if fallback:
+        for doc in docs:
+            if not doc.outlet:
+                doc.outlet = fallback
+                doc.meta["outlet_from"] = how
+    return docs
+
+
+def _read_bytes(data: bytes, *, path: str, source: str, options: ReadOptions) -> list[Document]:
     if not data.strip():
         raise ReadError(E001, path=path)
     name = path

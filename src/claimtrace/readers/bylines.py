@@ -10,7 +10,6 @@ Spanish, German, Italian, Portuguese, Russian labels).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from claimtrace.readers.dates import find_date
 __all__ = [
     "AGENCIES",
     "Byline",
+    "agency_name",
     "canonical_agency",
     "caption_credit",
     "find_credits",
@@ -89,6 +89,11 @@ _ALIAS_TO_AGENCY = {alias: name for name, aliases in AGENCIES.items() for alias 
 _AGENCY_RE = "|".join(sorted((re.escape(a) for a in _ALIAS_TO_AGENCY), key=len, reverse=True))
 
 
+def agency_name(name: str) -> str | None:
+    """The canonical agency for ``name`` when it is one (``The Associated Press`` -> ``AP``), else None."""
+    return _ALIAS_TO_AGENCY.get(name.strip())
+
+
 def canonical_agency(name: str) -> str:
     """The canonical name of an agency surface form (unknown names are returned stripped)."""
     name = name.strip()
@@ -116,10 +121,24 @@ _BEFORE = re.compile(
 _AFTER = re.compile(rf"(?:\s+news\s+agency)?\s+(?:has\s+|had\s+)?(?:{_REPORT_VERBS})\b|/|\)")
 
 
-@functools.lru_cache(maxsize=512)
-def _alias_pattern(aliases: frozenset[str]) -> re.Pattern[str]:
-    alt = "|".join(sorted((re.escape(a) for a in aliases), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])({alt})(?![\w-])")
+#: every agency surface form as a whole word, longest alias first
+_ALIAS_PATTERN = re.compile(rf"(?<![\w-])({_AGENCY_RE})(?![\w-])")
+#: the same without the word-boundary checks: much faster to scan with (no lookbehind at every position)
+_ALIAS_SCAN = re.compile(_AGENCY_RE)
+
+
+def _agency_matches(text: str) -> list[re.Match[str]]:
+    """What ``_ALIAS_PATTERN.finditer(text)`` finds, scanning with the cheap pattern."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    while (m := _ALIAS_SCAN.search(text, pos)) is not None:
+        exact = _ALIAS_PATTERN.match(text, m.start())
+        if exact is None:
+            pos = m.start() + 1
+            continue
+        out.append(exact)
+        pos = exact.end()
+    return out
 
 
 def find_credits(text: str) -> list[str]:
@@ -129,11 +148,8 @@ def find_credits(text: str) -> list[str]:
     ``told X``, ``selon l'X``, ``(X)`` or ``/X/`` datelines. A mere mention
     (``X released footage``) is not a credit.
     """
-    present = frozenset(a for a in _ALIAS_TO_AGENCY if a in text)
-    if not present:
-        return []
     out: list[str] = []
-    for m in _alias_pattern(present).finditer(text):
+    for m in _agency_matches(text):
         name = canonical_agency(m.group(1))
         if name in out:
             continue

@@ -57,6 +57,8 @@ _DAY_FIRST = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})([./])(\d{1,2})\2(\d{4})(?!\d)")
+#: every date form above has a four-digit year: a cheap test before the expensive patterns
+_YEAR = re.compile(r"\d{4}")
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -70,6 +72,8 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def find_date(text: str) -> tuple[int, int, str] | None:
     """The first date in ``text`` as ``(start, end, "YYYY-MM-DD")``, or None."""
+    if _YEAR.search(text) is None:
+        return None
     best: tuple[int, int, str] | None = None
 
     def offer(start: int, end: int, iso: str | None) -> None:

@@ -10,6 +10,7 @@ Sources: the item's link, else ``<feed file>#<n>``. Needs the ``feeds`` extra.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -81,12 +82,15 @@ def _entry_documents(
     if local is not None:
         from claimtrace.readers import read_path
 
-        inner = read_path(local, options)
+        # the feed's title outranks the fallbacks: the caller's read_path applies those last
+        inner = read_path(local, replace(options, outlet=None, outlet_from_dir=False))
         for doc in inner:
             doc.title = doc.title or title
             doc.published = doc.published or published
             doc.author = doc.author or author
-            doc.outlet = doc.outlet or outlet
+            if not doc.outlet and outlet:
+                doc.outlet = outlet
+                doc.meta["outlet_from"] = "feed"
             doc.meta["feed"] = source
         return inner
     raw = _item_text(entry)
@@ -100,7 +104,9 @@ def _entry_documents(
     parsed.published = published or parsed.published
     parsed.author = author or parsed.author
     doc = _to_document(parsed, source=link or f"{source}#{n}", fmt="rss", language=options.detect_language)
-    doc.outlet = outlet
+    if outlet:
+        doc.outlet = outlet
+        doc.meta["outlet_from"] = "feed"
     doc.meta["feed"] = source
     if entry.get("id"):
         doc.meta["guid"] = str(entry.get("id"))

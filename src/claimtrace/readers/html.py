@@ -8,6 +8,7 @@ captions. Needs the ``html`` extra.
 
 from __future__ import annotations
 
+import copy
 import html as _html
 import re
 from typing import Any
@@ -31,7 +32,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 #: shorter extracted bodies are navigation leftovers, not articles
 MIN_BODY_CHARS = 30
 
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+_DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 def fragment_text(fragment: str) -> str:
@@ -49,6 +50,37 @@ def _trafilatura() -> Any:
     return require("trafilatura", "html", "reading HTML")
 
 
+_base_options: Any = None
+
+
+def _options(url: str | None) -> Any:
+    """trafilatura's extraction options, built once (building them parses its config each time).
+
+    Fast mode (no fallback extractors), favouring precision, no comments, tables kept, no
+    deduplication, metadata on; htmldate without its extensive search (trafilatura hands it
+    the tree it parsed, so each page is parsed once).
+    """
+    global _base_options
+    if _base_options is None:
+        _trafilatura()
+        from trafilatura.settings import Extractor
+
+        _base_options = Extractor(
+            output_format="python",
+            fast=True,
+            precision=True,
+            comments=False,
+            tables=True,
+            dedup=False,
+            with_metadata=True,
+            date_params=dict(_DATE_PARAMS),
+        )
+    opts = copy.copy(_base_options)
+    opts.url = url
+    opts.source = url
+    return opts
+
+
 def html_document(
     page: bytes | str,
     *,
@@ -60,15 +92,7 @@ def html_document(
 ) -> Document | None:
     """A :class:`Document` from an HTML page, or None when no article text is found."""
     traf = _trafilatura()
-    result = traf.bare_extraction(
-        page,
-        url=url,
-        fast=True,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params=_DATE_PARAMS,
-    )
+    result = traf.bare_extraction(page, options=_options(url))
     if result is None:
         return None
     body = getattr(result, "text", None) or ""
@@ -92,7 +116,10 @@ def html_document(
     if author:
         parsed.author = author
     doc = _to_document(parsed, source=source, fmt=fmt, language=language)
-    doc.outlet = _clean(getattr(result, "sitename", None))
+    sitename = _clean(getattr(result, "sitename", None))
+    if sitename:
+        doc.outlet = sitename
+        doc.meta["outlet_from"] = "markup"
     page_url = getattr(result, "url", None) or url
     if page_url:
         doc.meta["url"] = page_url

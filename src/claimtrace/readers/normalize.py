@@ -11,19 +11,17 @@ before any span is computed:
 * everything else (curly quotes, dashes, accents) is kept as it is. The scorers fold quotes.
 
 Non-UTF-8 bytes are decoded by charset detection (charset-normalizer). Language detection
-uses lingua restricted to common news languages, built lazily once per process; without
-lingua installed the language is ``None``.
+lives in :mod:`claimtrace.readers.language` (re-exported here).
 """
 
 from __future__ import annotations
 
 import codecs
-import threading
-from typing import Any
 
 from claimtrace.errors import E002, ReadError
+from claimtrace.readers.language import NEWS_LANGUAGES, detect_language
 
-__all__ = ["decode_bytes", "detect_language", "is_binary", "normalize_text"]
+__all__ = ["NEWS_LANGUAGES", "decode_bytes", "detect_language", "is_binary", "normalize_text"]
 
 _SPACES = ("\u00a0", "\u202f", "\u2007")
 
@@ -98,42 +96,3 @@ def decode_bytes(data: bytes, *, path: str, encoding: str | None = None) -> str:
     except (LookupError, UnicodeDecodeError):
         return data.decode(best.encoding, errors="replace")
 
-
-# --- language --------------------------------------------------------------------------
-
-#: the languages lingua is restricted to (ISO 639-1); covers most news in the wild
-NEWS_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "pl", "tr", "ar", "fa", "zh")
-
-_detector: Any = None
-_detector_failed = False
-_lock = threading.Lock()
-
-
-def _get_detector() -> Any:
-    global _detector, _detector_failed
-    if _detector is not None or _detector_failed:
-        return _detector
-    with _lock:
-        if _detector is None and not _detector_failed:
-            try:
-                from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-            except ImportError:
-                _detector_failed = True
-                return None
-            langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in NEWS_LANGUAGES]
-            _detector = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
-    return _detector
-
-
-def detect_language(text: str, *, sample: int = 400) -> str | None:
-    """ISO 639-1 code of ``text``'s language (lingua, restricted to :data:`NEWS_LANGUAGES`), or None."""
-    snippet = text[:sample].strip()
-    if len(snippet) < 20:
-        return None
-    detector = _get_detector()
-    if detector is None:
-        return None
-    lang = detector.detect_language_of(snippet)
-    if lang is None:
-        return None
-    return str(lang.iso_code_639_1.name.lower())

@@ -16,6 +16,11 @@ class ReadOptions:
     1-based record number) makes its source ``<file>#<id>``. Files (and decompressed data)
     larger than ``max_bytes`` are refused; in a WARC the limit applies to each record.
     ``detect_language`` can be switched off for speed.
+
+    Outlets: a document's own outlet (a header marker, the page's site name, a field, a
+    feed's title, a copyright sign-off, a URL's domain) always wins. A document without one
+    gets the name of its file's parent directory when ``outlet_from_dir`` is set (corpora
+    organised as ``outlet/article.txt``), else ``outlet`` (a default for the whole input).
     """
 
     fmt: str | None = None
@@ -28,6 +33,8 @@ class ReadOptions:
     author_field: str | None = None
     url_field: str | None = None
     detect_language: bool = True
+    outlet: str | None = None
+    outlet_from_dir: bool = False
 
 
 @dataclass

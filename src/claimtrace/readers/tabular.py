@@ -26,6 +26,7 @@ from claimtrace.model import Document
 from claimtrace.readers.dates import parse_date
 from claimtrace.readers.normalize import decode_bytes
 from claimtrace.readers.options import ReadOptions
+from claimtrace.readers.outlets import domain_outlet
 from claimtrace.readers.text import _to_document, parse_text
 
 __all__ = ["DEFAULT_FIELDS", "read_csv", "read_jsonl", "record_document"]
@@ -156,7 +157,7 @@ DEFAULT_FIELDS = {
     "title": ("title",),
     "date": ("published", "date"),
     "author": ("author",),
-    "outlet": ("outlet",),
+    "outlet": ("outlet", "publisher", "site_name", "source_name"),
     "url": ("url",),
 }
 
@@ -176,7 +177,9 @@ def record_document(
     """One record -> a document (None when its text is missing or empty).
 
     A field option left unset falls back to a column named like the document field
-    (``id``, ``title``, ``published`` or ``date``, ``author``, ``outlet``, ``url``).
+    (``id``, ``title``, ``published`` or ``date``, ``author``, ``outlet`` (or ``publisher``,
+    ``site_name``, ``source_name``), ``url``). Without an outlet field the outlet is the URL's
+    registered domain, else what the text's own header says.
     """
     body = rec.get(options.text_field)
     if not isinstance(body, str) or not body.strip():
@@ -195,10 +198,17 @@ def record_document(
     parsed.published = parse_date(_value(rec, options.date_field, "date")) or parsed.published
     parsed.author = _str(_value(rec, options.author_field, "author")) or parsed.author
     doc = _to_document(parsed, source=f"{source}#{rid}", fmt=fmt, language=options.detect_language)
-    doc.outlet = _str(_value(rec, options.outlet_field, "outlet"))
+    outlet = _str(_value(rec, options.outlet_field, "outlet"))
+    if outlet:
+        doc.outlet = outlet
+        doc.meta["outlet_from"] = "field"
     url = _str(_value(rec, options.url_field, "url"))
     if url:
         doc.meta["url"] = url
+        domain = None if doc.outlet and doc.meta.get("outlet_from") != "url" else domain_outlet(url)
+        if domain:
+            doc.outlet = domain
+            doc.meta["outlet_from"] = "url"
     doc.meta["record"] = rid
     fields = {
         k: v for k, v in rec.items()

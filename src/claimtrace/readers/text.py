@@ -5,17 +5,25 @@ caption, the body, then an agency sign-off and page furniture. :func:`parse_text
 lines once:
 
 1. **header** (from the top, before the body starts): date markers (``date 2021-03-03``),
-   bylines (:func:`~claimtrace.readers.bylines.parse_byline`), date lines, photo credits,
-   captions ending in a parenthesised credit, breadcrumbs/reading-time lines, and at most one
-   *title* (a short line without a final period, followed by more text) and one *subtitle*;
+   outlet markers (``Outlet:``/``Source:``/``Publisher:``/``Site:`` NAME, ``Published by
+   PUBLISHER``) and URL lines (``URL: https://...`` or a bare URL), bylines
+   (:func:`~claimtrace.readers.bylines.parse_byline`), date lines, photo credits, captions
+   ending in a parenthesised credit, breadcrumbs/reading-time lines, and at most one *title*
+   (a short line without a final period, followed by more text) and one *subtitle*;
 2. **tail** (from the bottom): a trailing-lists heading (``Most Popular``, ``Related``) cuts
    everything after it, then sign-offs (``ABC/``, ``— AP``), ``(Reporting by ...)`` lines,
-   share/subscribe/copyright furniture are peeled off;
+   URL lines, share/subscribe/copyright furniture are peeled off;
 3. **inside**: stand-alone captions and ``Advertisement``/``Read more: ...`` lines go.
 
 The body is the remaining runs of lines, each an exact substring of the normalised input,
 joined by a blank line where something was cut out. ``published`` only ever comes from
 header/byline markers, never from dates mentioned in the body.
+
+**Outlet** (:mod:`claimtrace.readers.outlets`): a header marker's name, else the holder of a
+copyright sign-off (``© 2024 NAME``; a news agency there is a credit instead), else the
+registered domain of a URL line; the first URL line also goes to ``meta["url"]`` and
+``meta["outlet_from"]`` says which of ``header``, ``copyright`` or ``url`` gave the outlet.
+The first line is the title and never taken for an outlet.
 """
 
 from __future__ import annotations
@@ -25,10 +33,13 @@ from dataclasses import dataclass, field
 
 from claimtrace.model import Document, Span
 from claimtrace.readers import bylines as bl
+from claimtrace.readers import outlets as ol
 from claimtrace.readers.normalize import detect_language, normalize_text
 
 __all__ = ["ParsedText", "parse_text", "text_document"]
 
+#: what every outlet marker or URL line has (a cheap test before the real recognisers)
+_OUTLET_HINT = re.compile(r":|www\.|^(?:published|publié|veröffentlicht|publicado)\s", re.IGNORECASE)
 _FINAL_CLOSERS = "\"'”’»)]"
 _NO_TITLE_END = ".,;:"
 
@@ -46,6 +57,27 @@ class ParsedText:
     captions: list[str] = field(default_factory=list)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)
+    outlet: str | None = None
+    outlet_from: str | None = None  # "header", "copyright" or "url"
+    url: str | None = None
+    copyright: str | None = None  # holder of a copyright sign-off (before it is weighed)
+
+    def settle_outlet(self) -> None:
+        """Pick the outlet: a header marker's name, a copyright holder, the URL's domain."""
+        if self.outlet is not None:
+            self.outlet_from = self.outlet_from or "header"
+            return
+        if self.copyright is not None:
+            agency = bl.agency_name(self.copyright)
+            if agency is None:
+                self.outlet, self.outlet_from = self.copyright, "copyright"
+                return
+            if agency not in self.credits:
+                self.credits.append(agency)
+        if self.url is not None:
+            domain = ol.domain_outlet(self.url)
+            if domain is not None:
+                self.outlet, self.outlet_from = domain, "url"
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -104,6 +136,8 @@ class _Walker:
         """Consume ``line`` if it is a header marker; True when it was one."""
         st = line.strip()
         out = self.out
+        if self.outlet_line(st):
+            return True
         by = bl.parse_byline(st)
         if by is not None:
             out.author = out.author or by.author
@@ -125,9 +159,48 @@ class _Walker:
             self.count("caption")
             return True
         if not last and (bl.is_inline_furniture(st) or bl.is_furniture(st)):
+            self.copyright_line(st)
             self.count("furniture")
             return True
         return False
+
+    def outlet_line(self, st: str) -> bool:
+        """Consume an outlet marker or a URL line (header only); True when it was one."""
+        if len(st) > 2000 or not _OUTLET_HINT.search(st):
+            return False
+        url = ol.url_line(st)
+        if url is not None:
+            self.out.url = self.out.url or url
+            self.count("url")
+            return True
+        marker = ol.outlet_marker(st)
+        if marker is None:
+            return False
+        out = self.out
+        agency = bl.agency_name(marker.name)
+        if agency is not None and agency not in out.credits:
+            out.credits.append(agency)
+        out.outlet = out.outlet or (agency or marker.name)
+        out.published = out.published or marker.published
+        self.count("outlet")
+        return True
+
+    def copyright_line(self, st: str) -> None:
+        """Note the holder of a copyright furniture line (the outlet is settled at the end)."""
+        holder = ol.copyright_holder(st)
+        if holder is not None and self.out.copyright is None:
+            self.out.copyright = holder
+
+    def tail_url(self, st: str) -> bool:
+        """A URL line at the end of a scrape (``Source: https://...``): noted and removed."""
+        if "://" not in st and "www." not in st.lower():
+            return False
+        url = ol.url_line(st)
+        if url is None:
+            return False
+        self.out.url = self.out.url or url
+        self.count("url")
+        return True
 
 
 def _title_ok(line: str) -> bool:
@@ -186,6 +259,7 @@ def parse_text(raw: str, *, header: bool = True, titles: bool = True) -> ParsedT
     for credit in bl.find_credits(out.text):
         if credit not in out.credits:
             out.credits.append(credit)
+    out.settle_outlet()
     return out
 
 
@@ -222,8 +296,11 @@ def _body_lines(w: _Walker, first: int) -> list[bool]:
             continue
         if seen_body and bl.is_tail_heading(st):
             for j in range(i, n):
-                if keep[j] and w.line(j).strip():
+                cut = w.line(j).strip()
+                if keep[j] and cut:
                     w.count("furniture")
+                    if bl.is_furniture(cut):
+                        w.copyright_line(cut)
                 keep[j] = False
             break
         seen_body = True
@@ -242,7 +319,10 @@ def _body_lines(w: _Walker, first: int) -> list[bool]:
         elif (names := bl.reporting_names(st)) is not None:
             w.out.author = w.out.author or names
             w.count("reporting")
+        elif w.tail_url(st):
+            pass
         elif bl.is_furniture(st):
+            w.copyright_line(st)
             w.count("furniture")
         elif bl.is_photo_credit(st) or _caption(st):
             w.out.captions.append(st)
@@ -320,6 +400,10 @@ def _to_document(parsed: ParsedText, *, source: str, fmt: str, language: bool) -
     meta: dict[str, object] = {"format": fmt}
     if parsed.removed:
         meta["removed"] = dict(parsed.removed)
+    if parsed.url:
+        meta["url"] = parsed.url
+    if parsed.outlet and parsed.outlet_from:
+        meta["outlet_from"] = parsed.outlet_from
     doc = Document(
         text=parsed.text,
         source=source,
@@ -327,6 +411,7 @@ def _to_document(parsed: ParsedText, *, source: str, fmt: str, language: bool) -
         subtitle=parsed.subtitle,
         published=parsed.published,
         author=parsed.author,
+        outlet=parsed.outlet,
         credits=list(parsed.credits),
         captions=list(parsed.captions),
         language=detect_language(parsed.text) if language else None,
