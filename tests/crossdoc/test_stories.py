@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,29 @@ def test_state_round_trip_keeps_ids_and_later_documents_join() -> None:
     assert restored.story_of("m9") == restored.story_of("m0")
     assert restored.story_of("b9") != restored.story_of("m9")
     assert sum(len(m) for m in after.values()) == 6
+
+
+def test_partition_is_the_same_for_every_shuffle() -> None:
+    docs = [*_interleaved(), *_docs(["Ilse Varga opened the Corran bridge in Tillingham on Friday."], "v")]
+    reference = sorted(map(sorted, _groups(StoryClusterer().partial_fit(docs))))
+    for seed in range(6):
+        shuffled = list(docs)
+        random.Random(seed).shuffle(shuffled)
+        assert sorted(map(sorted, _groups(StoryClusterer().partial_fit(shuffled)))) == reference
+
+
+def test_refinement_keeps_story_ids_and_state_holds_document_vectors() -> None:
+    clusterer = StoryClusterer().partial_fit(_docs(BROOKVALE[:2], "b") + _docs(MARROWFIELD[:2], "m"))
+    ids = {d: clusterer.story_of(d) for d in ("b0", "m0")}
+    state = json.loads(json.dumps(clusterer.to_state()))
+    assert set(state["docs"]) == {"b0", "b1", "m0", "m1"}
+    restored = StoryClusterer.from_state(state)
+    restored.partial_fit([*_docs(BROOKVALE[2:], "c"), *_docs(MARROWFIELD[2:], "x")])
+    assert restored.story_of("b0") == ids["b0"] == restored.story_of("c0") == restored.story_of("c1")
+    assert restored.story_of("m0") == ids["m0"] == restored.story_of("x0")
+    assert sorted(d for s in restored.stories() for d in s.documents) == sorted(
+        ["b0", "b1", "c0", "c1", "m0", "m1", "x0"]
+    )
 
 
 def test_story_ids_do_not_depend_on_batching() -> None:

@@ -20,6 +20,16 @@ cost per document does not grow with the number of stories (the embedding space 
 those candidates). After each batch, documents of that batch are re-assigned once to their best
 story and near-identical stories are merged (the older story keeps its id).
 
+The single pass depends on document order, so each batch ends with a *refinement*
+(:mod:`claimtrace.crossdoc.story_refine`): the stories the batch touched and their neighbours
+(centroid similarity >= ``region_threshold``) form regions of at most ``region_docs``
+documents; each region's documents are re-clustered with weighted-average linkage over
+document cosine (times the time factor), cut at ``refine_threshold``; fragments of at most
+``small_story`` documents then join the larger story they are most similar to on average when
+that reaches ``attach_threshold``. A re-clustered story takes the id of the old story with which
+it shares most documents, so ids stay stable. Document vectors are kept in the state for this
+(regions whose stories carry embeddings keep the online result: embeddings are not kept per document).
+
 The learned state is explicit and JSON-serialisable (:meth:`StoryClusterer.to_state`); story
 ids are derived from the first document of the story and do not change when more documents come.
 Embeddings are off by default: on ECB+ (source-URL line removed) they did not help, and MiniLM
@@ -28,143 +38,29 @@ over every document's lead costs more than the rest of the stage at 100k documen
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from claimtrace.crossdoc.features import FEATURES_VERSION, lead_text, term_bag
-from claimtrace.crossdoc.story_refine import assign_ids, bounded_components, dense, wpgma
+from claimtrace.crossdoc.story_refine import (
+    assign_ids,
+    attach_small,
+    bounded_components,
+    cosine_matrix,
+    wpgma,
+)
+from claimtrace.crossdoc.story_state import StoryDoc, _Cluster, _day, _DocRecord, _Prepared, _story_id
 from claimtrace.model import Story
+
+__all__ = ["STORIES_VERSION", "StoryClusterer", "StoryDoc", "cluster_stories"]
 
 STORIES_VERSION = f"stories.v2+{FEATURES_VERSION}"
 
 Embedder = Callable[[list[str]], np.ndarray]
-
-
-@dataclass
-class StoryDoc:
-    """What story clustering needs of one document."""
-
-    id: str
-    text: str
-    title: str | None = None
-    published: str | None = None  # YYYY-MM-DD
-    entity_keys: Sequence[str] = ()
-    outlet: str | None = None
-    vector: Sequence[float] | None = None  # optional precomputed embedding (L2-normalised)
-
-
-@dataclass
-class _Cluster:
-    """One story's learned state."""
-
-    id: str
-    terms: dict[str, float]  # sum of member unit vectors (term space), pruned
-    norm: float
-    docs: list[str]
-    first: str | None = None
-    last: str | None = None
-    vec: np.ndarray | None = None  # sum of member embeddings
-    title: str | None = None
-    title_score: float = -1.0
-    forms: dict[str, str] | None = None
-    seq: int = 0  # creation order: on a merge the older story keeps its id
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "terms": {t: round(w, 5) for t, w in self.terms.items()},
-            "docs": list(self.docs),
-            "first": self.first,
-            "last": self.last,
-            "vec": None if self.vec is None else [round(float(x), 5) for x in self.vec],
-            "title": self.title,
-            "title_score": self.title_score,
-            "forms": dict(self.forms or {}),
-            "seq": self.seq,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> _Cluster:
-        terms = {str(t): float(w) for t, w in data["terms"].items()}
-        vec = data.get("vec")
-        return cls(
-            id=data["id"],
-            terms=terms,
-            norm=math.sqrt(sum(w * w for w in terms.values())),
-            docs=list(data["docs"]),
-            first=data.get("first"),
-            last=data.get("last"),
-            vec=None if vec is None else np.asarray(vec, dtype=np.float32),
-            title=data.get("title"),
-            title_score=float(data.get("title_score", -1.0)),
-            forms=dict(data.get("forms") or {}),
-            seq=int(data.get("seq", 0)),
-        )
-
-
-@dataclass
-class _DocRecord:
-    """What refinement keeps of a clustered document: its term vector, date and title."""
-
-    vec: dict[str, float]
-    published: str | None = None
-    title: str | None = None
-    forms: dict[str, str] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "vec": {t: round(w, 4) for t, w in self.vec.items()},
-            "published": self.published,
-            "title": self.title,
-            "forms": dict(self.forms or {}),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> _DocRecord:
-        return cls(
-            vec={str(t): float(w) for t, w in data.get("vec", {}).items()},
-            published=data.get("published"),
-            title=data.get("title"),
-            forms=dict(data.get("forms") or {}),
-        )
-
-
-@dataclass
-class _Prepared:
-    """A batch document turned into features."""
-
-    doc: StoryDoc
-    vec: dict[str, float]  # unit vector, term space
-    emb: np.ndarray | None
-    day: int | None
-    forms: dict[str, str]
-
-
-@lru_cache(maxsize=65536)
-def _day(value: str | None) -> int | None:
-    """Days since 0001-01-01 of a YYYY-MM-DD (or YYYY-MM, YYYY) date; None if unparsable."""
-    if not value:
-        return None
-    parts = value[:10].split("-")
-    try:
-        y = int(parts[0])
-        m = int(parts[1]) if len(parts) > 1 else 1
-        d = int(parts[2]) if len(parts) > 2 else 1
-        return date(y, m, d).toordinal()
-    except (ValueError, IndexError):
-        return None
-
-
-def _story_id(first_doc: str) -> str:
-    return "story-" + hashlib.sha1(first_doc.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 class StoryClusterer:
@@ -197,6 +93,8 @@ class StoryClusterer:
         refine_threshold: float = 0.22,
         region_threshold: float = 0.1,
         region_docs: int = 400,
+        attach_threshold: float = 0.12,
+        small_story: int = 2,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -217,6 +115,8 @@ class StoryClusterer:
         self.refine_threshold = refine_threshold
         self.region_threshold = region_threshold
         self.region_docs = region_docs
+        self.attach_threshold = attach_threshold
+        self.small_story = small_story
         self.embedder: Embedder | None = None  # set to override the MiniLM encoder (tests)
 
     # ----------------------------------------------------------------------------- params
@@ -225,7 +125,8 @@ class StoryClusterer:
         "threshold", "merge_threshold", "proper_weight", "number_weight", "common_weight",
         "entity_weight", "embedding_weight", "embed", "time_grace_days", "time_scale_days",
         "doc_terms", "centroid_terms", "index_terms", "query_terms", "max_candidates", "refine",
-        "refine_threshold", "region_threshold", "region_docs",
+        "refine_threshold", "region_threshold", "region_docs", "attach_threshold",
+        "small_story",
     )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:
@@ -402,7 +303,7 @@ class StoryClusterer:
         self._prune(cl)
         cl.docs.append(p.doc.id)
         if p.doc.id not in self.docs_:
-            self.docs_[p.doc.id] = _DocRecord(p.vec, p.doc.published, p.doc.title, p.forms)
+            self.docs_[p.doc.id] = _DocRecord(p.vec, p.doc.published, p.doc.title)
         if p.day is not None and p.doc.published:
             pub = p.doc.published[:10]
             cl.first = pub if cl.first is None or pub < cl.first else cl.first
@@ -523,22 +424,33 @@ class StoryClusterer:
         if len(docs) < 2 or any(d not in self.docs_ for d in docs):
             return
         records = [self.docs_[d] for d in docs]
-        x = dense([r.vec for r in records])
-        sim = (x @ x.T) * self._pair_time_factors([_day(r.published) for r in records])
+        factors = self._pair_time_factors([_day(r.published) for r in records])
+        sim = cosine_matrix([r.vec for r in records]) * factors
         labels = wpgma(sim, self.refine_threshold)
+        labels = attach_small(
+            sim, labels, threshold=self.attach_threshold, max_size=self.small_story, apart=factors < 0.5
+        )
         clusters: list[list[str]] = [[] for _ in range(max(labels) + 1)]
         for d, label in zip(docs, labels, strict=True):
             clusters[label].append(d)
+        clusters = [c for c in clusters if c]
         before = {frozenset(self.clusters_[c].docs) for c in group}
         if {frozenset(c) for c in clusters} == before:
             return
         old = {c: self.clusters_[c] for c in group}
-        ids = assign_ids(clusters, {d: self.doc_story_[d] for d in docs}, {c: cl.seq for c, cl in old.items()})
+        forms: dict[str, str] = {}
+        for cl in old.values():
+            forms.update(cl.forms or {})
+        ids = assign_ids(
+            clusters, {d: self.doc_story_[d] for d in docs}, {c: cl.seq for c, cl in old.items()}
+        )
         for cid in group:
             self._unindex(cid)
             del self.clusters_[cid]
-        for members, cid in zip(clusters, ids, strict=True):
-            if cid is None:
+        for members, kept in zip(clusters, ids, strict=True):
+            if kept is not None:
+                cid, seq = kept, old[kept].seq
+            else:
                 cid = _story_id(members[0])
                 n = 1
                 while cid in self.clusters_ or cid in old:
@@ -546,21 +458,16 @@ class StoryClusterer:
                     n += 1
                 self.seq_ += 1
                 seq = self.seq_
-            else:
-                seq = old[cid].seq
-            self._rebuild(cid, seq, members)
+            self._rebuild(cid, seq, members, forms)
 
-    def _rebuild(self, cid: str, seq: int, members: list[str]) -> None:
-        """A story made afresh from its members' kept document vectors."""
+    def _rebuild(self, cid: str, seq: int, members: list[str], forms: dict[str, str]) -> None:
+        """A story made afresh from its members' kept document vectors (``forms``: surface forms)."""
         terms: dict[str, float] = {}
-        forms: dict[str, str] = {}
         dates = []
         for d in members:
             rec = self.docs_[d]
             for t, w in rec.vec.items():
                 terms[t] = terms.get(t, 0.0) + w
-            for t, f in (rec.forms or {}).items():
-                forms.setdefault(t, f)
             if rec.published and _day(rec.published) is not None:
                 dates.append(rec.published[:10])
             self.doc_story_[d] = cid

@@ -45,6 +45,7 @@ def wpgma(sim: np.ndarray, threshold: float) -> list[int]:
         s[:, j] = -np.inf
         alive[j] = False
         parent[j] = i
+
     def root(k: int) -> int:
         while parent[k] != k:
             k = parent[k]
@@ -54,19 +55,67 @@ def wpgma(sim: np.ndarray, threshold: float) -> list[int]:
     return [labels.setdefault(root(k), len(labels)) for k in range(n)]
 
 
-def dense(vectors: Sequence[Mapping[str, float]]) -> np.ndarray:
-    """Rows of L2-normalised sparse term vectors as a dense matrix (zero rows stay zero)."""
-    vocab: dict[str, int] = {}
+def attach_small(
+    sim: np.ndarray,
+    labels: list[int],
+    *,
+    threshold: float,
+    max_size: int = 2,
+    apart: np.ndarray | None = None,
+) -> list[int]:
+    """Move members of clusters of at most ``max_size`` rows to the larger cluster they are most
+    similar to on average, when that mean similarity reaches ``threshold``.
+
+    Agglomerative cuts leave stray fragments of a story (a short report, a follow-up with
+    fewer shared details); attaching them to their nearest real story trades a little
+    precision for recall. ``apart`` (boolean, rows x rows) marks pairs that may never share a
+    story (documents far apart in time): a row never joins a cluster holding such a partner.
+    Returns new labels (the input is not changed).
+    """
+    out = list(labels)
+    if threshold <= 0 or not labels:
+        return out
+    arr = np.asarray(labels)
+    sizes = np.bincount(arr)
+    big = [c for c in range(len(sizes)) if sizes[c] > max_size]
+    if not big:
+        return out
+    means = np.stack([sim[:, arr == c].mean(axis=1) for c in big], axis=1)
+    if apart is not None:
+        vetoed = np.stack([apart[:, arr == c].any(axis=1) for c in big], axis=1)
+        means = np.where(vetoed, -np.inf, means)
+    for row, label in enumerate(labels):
+        if sizes[label] <= max_size:
+            best = int(np.argmax(means[row]))
+            if means[row, best] >= threshold:
+                out[row] = big[best]
+    return out
+
+
+def cosine_matrix(vectors: Sequence[Mapping[str, float]]) -> np.ndarray:
+    """Cosine similarity of every two sparse term vectors (1 on the diagonal of non-empty ones).
+
+    Only terms held by at least two vectors can make two vectors similar, so the dense matrix
+    is built over those terms alone (norms still count every term).
+    """
+    n = len(vectors)
+    seen: dict[str, int] = {}
     for vec in vectors:
         for term in vec:
-            vocab.setdefault(term, len(vocab))
-    x = np.zeros((len(vectors), max(len(vocab), 1)), dtype=np.float64)
+            seen[term] = seen.get(term, 0) + 1
+    vocab = {t: k for k, t in enumerate(t for t, c in seen.items() if c > 1)}
+    x = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
+    norms = np.ones(n, dtype=np.float32)
     for row, vec in enumerate(vectors):
+        norms[row] = np.sqrt(sum(w * w for w in vec.values())) or 1.0
         for term, weight in vec.items():
-            x[row, vocab[term]] = weight
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return x / norms
+            col = vocab.get(term)
+            if col is not None:
+                x[row, col] = weight
+    x /= norms[:, None]
+    sim = (x @ x.T).astype(np.float64)
+    np.fill_diagonal(sim, [1.0 if vec else 0.0 for vec in vectors])
+    return sim
 
 
 def bounded_components(

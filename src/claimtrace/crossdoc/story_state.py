@@ -1,0 +1,132 @@
+"""The learned state of story clustering: stories, kept documents, prepared documents.
+
+Plain dataclasses with JSON round trips, used by :class:`claimtrace.crossdoc.stories.StoryClusterer`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class StoryDoc:
+    """What story clustering needs of one document."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    entity_keys: Sequence[str] = ()
+    outlet: str | None = None
+    vector: Sequence[float] | None = None  # optional precomputed embedding (L2-normalised)
+
+
+@dataclass
+class _Cluster:
+    """One story's learned state."""
+
+    id: str
+    terms: dict[str, float]  # sum of member unit vectors (term space), pruned
+    norm: float
+    docs: list[str]
+    first: str | None = None
+    last: str | None = None
+    vec: np.ndarray | None = None  # sum of member embeddings
+    title: str | None = None
+    title_score: float = -1.0
+    forms: dict[str, str] | None = None
+    seq: int = 0  # creation order: on a merge the older story keeps its id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "terms": {t: round(w, 5) for t, w in self.terms.items()},
+            "docs": list(self.docs),
+            "first": self.first,
+            "last": self.last,
+            "vec": None if self.vec is None else [round(float(x), 5) for x in self.vec],
+            "title": self.title,
+            "title_score": self.title_score,
+            "forms": dict(self.forms or {}),
+            "seq": self.seq,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _Cluster:
+        terms = {str(t): float(w) for t, w in data["terms"].items()}
+        vec = data.get("vec")
+        return cls(
+            id=data["id"],
+            terms=terms,
+            norm=math.sqrt(sum(w * w for w in terms.values())),
+            docs=list(data["docs"]),
+            first=data.get("first"),
+            last=data.get("last"),
+            vec=None if vec is None else np.asarray(vec, dtype=np.float32),
+            title=data.get("title"),
+            title_score=float(data.get("title_score", -1.0)),
+            forms=dict(data.get("forms") or {}),
+            seq=int(data.get("seq", 0)),
+        )
+
+
+@dataclass
+class _DocRecord:
+    """What refinement keeps of a clustered document: its term vector, date and title."""
+
+    vec: dict[str, float]
+    published: str | None = None
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "vec": {t: round(w, 4) for t, w in self.vec.items()},
+            "published": self.published,
+            "title": self.title,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _DocRecord:
+        return cls(
+            vec={str(t): float(w) for t, w in data.get("vec", {}).items()},
+            published=data.get("published"),
+            title=data.get("title"),
+        )
+
+
+@dataclass
+class _Prepared:
+    """A batch document turned into features."""
+
+    doc: StoryDoc
+    vec: dict[str, float]  # unit vector, term space
+    emb: np.ndarray | None
+    day: int | None
+    forms: dict[str, str]
+
+
+@lru_cache(maxsize=65536)
+def _day(value: str | None) -> int | None:
+    """Days since 0001-01-01 of a YYYY-MM-DD (or YYYY-MM, YYYY) date; None if unparsable."""
+    if not value:
+        return None
+    parts = value[:10].split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 1
+        d = int(parts[2]) if len(parts) > 2 else 1
+        return date(y, m, d).toordinal()
+    except (ValueError, IndexError):
+        return None
+
+
+def _story_id(first_doc: str) -> str:
+    return "story-" + hashlib.sha1(first_doc.encode("utf-8", "surrogatepass")).hexdigest()[:12]
