@@ -1,0 +1,326 @@
+"""Match a new claim against the claims already known: nearest claims, narratives, fact-checks.
+
+For a claim text, :func:`match` returns the ``k`` nearest stored claims by cosine similarity
+of their MiniLM vectors, each with the known claim (text, document, speaker, outlet, date),
+its narrative, any fact-check (the analyst rating of that narrative, and imported reference
+claims near the known claim, or near the new claim when the two are close) and the
+evidence: the matching span and the names and numbers the two texts share or do not share.
+
+:func:`match_file` reads a new article, finds its claims with the per-document pipeline (its
+sentences when it has none) and matches each. :class:`Matcher` keeps the indexes and lookup
+tables open across many queries.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimtrace.errors import E070, ClaimtraceError
+from claimtrace.search.search import claim_records, narrative_index
+from claimtrace.search.sync import EncodeFn, _default_encode, load_indexes, reference_id, reference_text
+from claimtrace.store.base import Store
+
+__all__ = ["REFERENCE_MIN", "Matcher", "evidence", "match", "match_file"]
+
+#: An imported fact-check is attached when its claim is at least this close (cosine).
+REFERENCE_MIN = 0.6
+#: Reference claims looked at per query vector.
+REFERENCE_K = 3
+#: Sentences shorter than this (words) are not matched when an article has no claims.
+MIN_SENTENCE_WORDS = 6
+
+_CAP = re.compile(r"\b[A-Z][\w'’.-]*\w|\b[A-Z]\b")
+_NUM = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%)?")
+_SENT_START = re.compile(r"(?:^|[.!?:;\"“”(]\s*)$")
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _common_words() -> frozenset[str]:
+    try:
+        from claimtrace.nlp.entity_rules import COMMON_WORDS
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    return COMMON_WORDS
+
+
+def _names(text: str) -> dict[str, str]:
+    """Capitalised tokens (folded -> as written), skipping common words that open a sentence."""
+    common = _common_words()
+    out: dict[str, str] = {}
+    for m in _CAP.finditer(text):
+        word = m.group(0).rstrip(".")
+        low = word.lower().replace("’", "'").removesuffix("'s")
+        if (low in common or len(low) < 2) and _SENT_START.search(text[: m.start()]):
+            continue
+        if low in {"i", "the", "a", "an"}:
+            continue
+        out.setdefault(low, word)
+    return out
+
+
+def _numbers(text: str) -> dict[str, str]:
+    """Numbers (normalised -> as written): digits with separators, percentages, one..twenty."""
+    out: dict[str, str] = {}
+    for m in _NUM.finditer(text):
+        raw = m.group(0)
+        norm = raw.replace(" ", "").replace(",", "")
+        if "." in norm and norm.rstrip("%").replace(".", "").isdigit() and norm.count(".") > 1:
+            norm = norm.replace(".", "")  # 1.000.000 style thousands
+        out.setdefault(norm, raw)
+    for m in _NUMBER_WORD.finditer(text):
+        out.setdefault(_NUMBER_WORDS[m.group(1).lower()], m.group(0))
+    return out
+
+
+def evidence(query: str, match_text: str) -> dict[str, Any]:
+    """A light lexical comparison: the span, shared names and numbers, numbers on one side only."""
+    qn, mn = _names(query), _names(match_text)
+    qd, md = _numbers(query), _numbers(match_text)
+    return {
+        "span": match_text,
+        "shared_names": [mn[k] for k in mn if k in qn],
+        "shared_numbers": [md[k] for k in md if k in qd],
+        "numbers_only_in_query": [qd[k] for k in qd if k not in md],
+        "numbers_only_in_match": [md[k] for k in md if k not in qd],
+    }
+
+
+class Matcher:
+    """Matches claim texts against one database; build once, call :meth:`match` many times."""
+
+    def __init__(
+        self,
+        store: Store,
+        db_path: str | os.PathLike[str] | None,
+        *,
+        sync: bool = True,
+        encode: EncodeFn | None = None,
+        reference_min: float = REFERENCE_MIN,
+    ) -> None:
+        self.store = store
+        self.encode = encode or _default_encode
+        self.reference_min = reference_min
+        self.indexes = load_indexes(
+            store, db_path, namespaces=("claims", "reference"), sync=sync, encode=encode
+        )
+        if len(self.indexes["claims"]) == 0:
+            raise ClaimtraceError(E070, db=store.url or str(db_path))
+        self._narratives: dict[str, dict[str, str]] | None = None
+        self._ratings: dict[str, dict[str, Any]] | None = None
+        self._refs: dict[str, dict[str, Any]] | None = None
+
+    # lookup tables, loaded on first use
+    def _narrative_of(self, claim_id: str) -> dict[str, str] | None:
+        if self._narratives is None:
+            self._narratives = narrative_index(self.store.load_narratives())
+            self._ratings = self.store.load_ratings()
+        return self._narratives.get(claim_id)
+
+    def _reference(self, rid: str) -> dict[str, Any] | None:
+        if self._refs is None:
+            self._refs = {reference_id(r): r for r in self.store.load_reference_claims()}
+        return self._refs.get(rid)
+
+    def _reference_hits(self, vectors: np.ndarray) -> list[dict[str, float]]:
+        """Per row of ``vectors``: reference id -> cosine, for references above the threshold."""
+        ref = self.indexes["reference"]
+        if len(ref) == 0 or len(vectors) == 0:
+            return [{} for _ in range(len(vectors))]
+        return [
+            {rid: s for rid, s in row if s >= self.reference_min} for row in ref.query(vectors, REFERENCE_K)
+        ]
+
+    def match(self, text: str, *, k: int = 5) -> list[dict[str, Any]]:
+        """The ``k`` known claims nearest to ``text`` (see :func:`match`)."""
+        return self.match_many([text], k=k)[0]
+
+    def match_many(
+        self, texts: Sequence[str], *, k: int = 5, vectors: np.ndarray | None = None
+    ) -> list[list[dict[str, Any]]]:
+        """:meth:`match` for many texts at once (one encoder call; ``vectors`` if already embedded)."""
+        if not texts:
+            return []
+        qvecs = vectors if vectors is not None else self.encode(list(texts))
+        neighbours = self.indexes["claims"].query(qvecs, k)
+        ids = [cid for row in neighbours for cid, _ in row]
+        records = claim_records(self.store, ids)
+        query_refs = self._reference_hits(qvecs)
+        known = [cid for cid in dict.fromkeys(ids) if cid in records]
+        known_refs = (
+            dict(zip(known, self._reference_hits(self.indexes["claims"].vectors(known)), strict=True))
+            if len(self.indexes["reference"])
+            else {}
+        )
+        out: list[list[dict[str, Any]]] = []
+        for text, row, qrefs in zip(texts, neighbours, query_refs, strict=True):
+            results = []
+            for cid, score in row:
+                rec = records.get(cid)
+                if rec is None:
+                    continue
+                narrative = self._narrative_of(cid)
+                results.append(
+                    {
+                        "id": cid,
+                        "score": round(score, 4),
+                        "claim": rec,
+                        "narrative": narrative,
+                        "fact_checks": self._fact_checks(
+                            narrative,
+                            known_refs.get(cid, {}),
+                            qrefs if score >= self.reference_min else {},
+                        ),
+                        "evidence": evidence(text, rec["text"]),
+                    }
+                )
+            out.append(results)
+        return out
+
+    def _fact_checks(
+        self, narrative: dict[str, str] | None, *ref_hits: dict[str, float]
+    ) -> list[dict[str, Any]]:
+        checks: list[dict[str, Any]] = []
+        rating = (self._ratings or {}).get(narrative["id"]) if narrative else None
+        if narrative and rating:
+            checks.append(
+                {
+                    "source": "narrative_rating",
+                    "narrative": narrative["id"],
+                    "rating": rating.get("rating"),
+                    "note": rating.get("note"),
+                    "author": rating.get("author"),
+                    "date": rating.get("created_at"),
+                }
+            )
+        best: dict[str, float] = {}
+        for hits in ref_hits:
+            for rid, s in hits.items():
+                best[rid] = max(s, best.get(rid, -1.0))
+        for rid, s in sorted(best.items(), key=lambda kv: -kv[1]):
+            ref = self._reference(rid)
+            if ref is None:
+                continue
+            checks.append(
+                {
+                    "source": "reference",
+                    "id": rid,
+                    "text": reference_text(ref),
+                    "rating": ref.get("rating"),
+                    "url": ref.get("url"),
+                    "publisher": ref.get("publisher"),
+                    "date": ref.get("date"),
+                    "score": round(s, 4),
+                }
+            )
+        return checks
+
+
+def match(
+    store: Store,
+    db_path: str | os.PathLike[str] | None,
+    text: str,
+    *,
+    k: int = 5,
+    sync: bool = True,
+    encode: EncodeFn | None = None,
+) -> list[dict[str, Any]]:
+    """The ``k`` known claims nearest to ``text``, best first.
+
+    Each: ``id``, ``score`` (cosine), ``claim`` (id, doc, text, sentence, start, end, kind,
+    speaker, speaker_key, title, outlet, published), ``narrative`` (``{"id", "label"}`` or
+    None), ``fact_checks`` (``source`` "narrative_rating" with rating/note/author/date, or
+    "reference" with text/rating/url/publisher/date/score) and ``evidence`` (span,
+    shared_names, shared_numbers, numbers_only_in_query, numbers_only_in_match). The indexes
+    are brought up to date first unless ``sync`` is False. Raises :class:`ClaimtraceError`
+    (E070) when the database has no analysed claims.
+    """
+    return Matcher(store, db_path, sync=sync, encode=encode).match(text, k=k)
+
+
+def match_file(
+    store: Store,
+    db_path: str | os.PathLike[str] | None,
+    path: str | os.PathLike[str],
+    *,
+    k: int = 5,
+    sync: bool = True,
+    encode: EncodeFn | None = None,
+) -> list[dict[str, Any]]:
+    """Match every claim of a new article (read with ``read_path``; its sentences if it has no claims).
+
+    Returns one dict per claim: ``doc``, ``title``, ``claim`` (text), ``start``, ``end``
+    (offsets into the article text), ``speaker``, ``from`` ("claim" or "sentence") and
+    ``matches`` (as :func:`match` returns).
+    """
+    from claimtrace.nlp.pipeline import analyze_document
+    from claimtrace.readers import read_path
+    from claimtrace.search.sync import claim_text
+
+    matcher = Matcher(store, db_path, sync=sync, encode=encode)
+    items: list[dict[str, Any]] = []
+    for doc in read_path(str(Path(path))):
+        an = analyze_document(doc)
+        found = [
+            {
+                "doc": doc.id,
+                "title": doc.title,
+                "claim": claim_text(doc.text, c),
+                "start": c.content_start,
+                "end": c.content_end,
+                "speaker": c.speaker_text,
+                "from": "claim",
+            }
+            for c in an.claims
+        ]
+        if not found:
+            found = [
+                {
+                    "doc": doc.id,
+                    "title": doc.title,
+                    "claim": doc.text[s:e].strip(),
+                    "start": s,
+                    "end": e,
+                    "speaker": None,
+                    "from": "sentence",
+                }
+                for s, e in an.sentences
+                if len(doc.text[s:e].split()) >= MIN_SENTENCE_WORDS
+            ]
+        items.extend(f for f in found if f["claim"])
+    for item, matches in zip(items, matcher.match_many([i["claim"] for i in items], k=k), strict=True):
+        item["matches"] = matches
+    return items
