@@ -562,15 +562,27 @@ class NarrativeBuilder(ClaimClustering):
         vec_rows = [r for r in rows if r.id in self.vecs_]
         if vec_rows:
             mat = np.stack([self.vecs_[r.id] for r in vec_rows])
-            medoid = vec_rows[int(np.argmax(mat @ mat.sum(axis=0)))]
+            order = np.argsort(-(mat @ mat.sum(axis=0)), kind="stable")
+            ranked = [vec_rows[int(i)] for i in order]
         else:
-            medoid = rows[0]
-        text = " ".join(medoid.text.split()).strip(" \"“”‘’'")
+            ranked = list(rows)
+        # the most central claim that reads as a statement ("of sending drones" does not)
+        medoid = next((r for r in ranked[:5] if _reads_as_statement(r.text)), ranked[0])
+        text = _LEADING_FUNCTION_WORD.sub("", " ".join(medoid.text.split()).strip(" \"“”‘’'"))
+        text = text[:1].upper() + text[1:]
         if len(text) > self.label_chars:
             cut = text[: self.label_chars].rsplit(" ", 1)[0]
             text = cut.rstrip(",;:") + "…"
         names = [self._name(k, rows) for k in top[:3]]
         return f"{text} ({', '.join(names)})" if names else text
+
+
+_LEADING_FUNCTION_WORD = re.compile(r"^(?:that|of|to|for|about|on|with)\s+", re.IGNORECASE)
+
+
+def _reads_as_statement(text: str) -> bool:
+    """A label candidate that does not open with a dangling preposition or complementiser."""
+    return not _LEADING_FUNCTION_WORD.match(text.strip(" \"“”‘’'"))
 
 
 _INIT_PARAMS = {

@@ -4,7 +4,10 @@ How it works (no all-pairs comparison anywhere):
 
 1. **Sentence signatures.** Every sentence of at least ``min_words`` words becomes the set of hashed
    word ``shingle``-grams of its content words (function words dropped, so that "of the" never makes
-   two sentences look alike) and gets a MinHash signature (:mod:`claimtrace.crossdoc.minhash`).
+   two sentences look alike, and so are words found in more than ``max_df`` of all sentences seen so
+   far, at least ``min_df_count``: frequent words put unrelated sentences into the same buckets, and
+   bucket sizes would grow with the corpus) and gets a MinHash signature
+   (:mod:`claimtrace.crossdoc.minhash`).
 2. **Candidates by banded LSH.** Sentences of different documents that share a band key are candidate
    pairs; the expected number is linear in the number of sentences.
 3. **Lexical verification.** Each candidate pair is compared on its full word sets: identical token
@@ -35,7 +38,7 @@ new documents, which are matched against everything indexed before (only new pai
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +138,8 @@ class ReuseDetector:
         ann_k: int = 6,
         max_gap: int = 1,
         window: int = 24,
+        max_df: float = 0.005,
+        min_df_count: int = 50,
         encoder: Any = None,
     ) -> None:
         self.num_perm = num_perm
@@ -153,6 +158,8 @@ class ReuseDetector:
         self.ann_k = ann_k
         self.max_gap = max_gap
         self.window = window
+        self.max_df = max_df
+        self.min_df_count = min_df_count
         self.encoder = encoder
         # state
         self.docs: list[ReuseDoc] = []
@@ -167,6 +174,7 @@ class ReuseDetector:
         self._ann_sids: list[int] = []
         self._embedded: dict[int, int] = {}  # sid -> row in the ANN index
         self._scorer: Any = None
+        self._df: Counter[str] = Counter()  # in how many sentences each content word occurs
         self.stats: dict[str, int] = defaultdict(int)
 
     # ----------------------------------------------------------------- helpers
@@ -205,6 +213,7 @@ class ReuseDetector:
         assert self._index is not None
         first_new = len(self._sid_doc)
         sets: list[np.ndarray] = []
+        contents: list[list[str]] = []
         empty = np.zeros(0, dtype=np.uint32)
         for doc in docs:
             d = len(self.docs)
@@ -222,10 +231,17 @@ class ReuseDetector:
                     else _WORD.findall(doc.text[s:e].casefold())
                 )
                 if len(toks) < self.min_words:
-                    sets.append(empty)
+                    contents.append([])
                     continue
                 content = [t for t in toks if t not in _STOP]
-                sets.append(shingle_hashes(content, self.shingle) if content else empty)
+                contents.append(content)
+                self._df.update(set(content))
+        # words in more than max_df of all sentences so far make unrelated sentences collide: drop them
+        limit = max(self.min_df_count, self.max_df * len(self._sid_doc))
+        common = {t for t, c in self._df.items() if c > limit}
+        for content in contents:
+            kept = [t for t in content if t not in common] if common else content
+            sets.append(shingle_hashes(kept, self.shingle) if kept else empty)
         self.stats["documents"] = len(self.docs)
         self.stats["sentences"] = len(self._sid_doc)
         self.stats["signed_sentences"] += sum(1 for s in sets if len(s))

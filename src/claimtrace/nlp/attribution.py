@@ -203,10 +203,14 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
     if not cues:
         return []
     cue_first = [c[1] for c in cues]
-    is_word = np.fromiter((w[0].isalnum() for w in tok.words), dtype=bool, count=len(tok.words))
-    wc = np.concatenate([[0], np.cumsum(is_word & (lab != SRC))])  # sources sit between cue and content
-    para = np.concatenate([[0], np.cumsum(tok.para_start)])
-    sent = tok.sent
+    # plain lists: the loops below index them one element at a time
+    wc = [0, *np.cumsum(tok.alnum & (lab != SRC)).tolist()]  # sources sit between cue and content
+    para = [0, *np.cumsum(tok.para_start).tolist()]
+    sent = tok.sent.tolist()
+    starts, ends = tok.starts.tolist(), tok.ends.tolist()
+    cue_sent = tok.sent[[c[1] for c in cues]]
+    s_lo_all = np.searchsorted(tok.sent, cue_sent, side="left").tolist()
+    s_hi_all = (np.searchsorted(tok.sent, cue_sent, side="right") - 1).tolist()
     srcs: list[list[tuple[int, int]]] = [[] for _ in cues]
     cons: list[list[tuple[int, int]]] = [[] for _ in cues]
     for lbl, a, b in runs:
@@ -220,8 +224,8 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
             _l, ca, cb = cues[kk]
             g0, g1 = (cb, a) if cb <= a else (b, ca)
             cost = float(wc[g1] - wc[g0])
-            cost += SENT_CHARGE * int(sent[g1] - sent[g0 - 1])  # boundaries crossed in between
-            cost += PARA_CHARGE * int(para[g1 + 1] - para[g0])
+            cost += SENT_CHARGE * (sent[g1] - sent[g0 - 1])  # boundaries crossed in between
+            cost += PARA_CHARGE * (para[g1 + 1] - para[g0])
             if lbl == SRC and kk == k:
                 cost -= 0.5  # sources usually precede their cue
             if best is None or cost < best[0]:
@@ -231,7 +235,7 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
         (srcs if lbl == SRC else cons)[best[1]].append((a, b))
     out = []
     for k, (_l, ca, cb) in enumerate(cues):
-        cue = (int(tok.starts[ca]), int(tok.ends[cb - 1]))
+        cue = (starts[ca], ends[cb - 1])
         source = None
         if srcs[k]:
             a, b = _source_run(srcs[k], ca, cb, lab)
@@ -239,14 +243,13 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
                 b - a > 2 and tok.words[a].endswith("ly") and tok.words[a + 1] == ","
             ):
                 a += 2 if tok.words[a + 1] == "," else 1  # "Previously, the spokesperson ..."
-            source = _strip(text, (int(tok.starts[a]), int(tok.ends[b - 1])))
-        content = [_strip(text, (int(tok.starts[a]), int(tok.ends[b - 1]))) for a, b in cons[k]]
+            source = _strip(text, (starts[a], ends[b - 1]))
+        content = [_strip(text, (starts[a], ends[b - 1])) for a, b in cons[k]]
         content = [c for c in content if c[0] < c[1]]
         words = [_low(w) for w in tok.words[ca:cb]]
         lemma = next((w for w in words if w in REPORT_FORMS), words[0] if words else "")
-        s_idx = sent[ca]
-        s_lo = int(tok.starts[np.searchsorted(sent, s_idx, side="left")])
-        s_hi = int(tok.ends[np.searchsorted(sent, s_idx, side="right") - 1])
+        s_lo = starts[s_lo_all[k]]
+        s_hi = ends[s_hi_all[k]]
         kind = "according_to" if words[:1] == ["according"] else "indirect"
         att = Attribution(kind, cue, source, content, s_lo, s_hi, lemma)
         if kind != "according_to" and content and _quoted_share(doc, content) >= 0.5:
@@ -310,12 +313,18 @@ _WORDS = re.compile(r"\w+")
 
 
 def _quoted_share(doc: _Doc, content: list[Span2]) -> float:
+    """Share of the words of ``content`` that lie inside a real quotation."""
+    text = doc.text
     total = inside = 0
     for s, e in content:
-        for m in _WORDS.finditer(doc.text, s, e):
-            total += 1
-            if doc.quote_at(m.start()) is not None:
-                inside += 1
+        total += len(_WORDS.findall(text, s, e))
+        i = max(0, bisect.bisect_right(doc.q_starts, s) - 1)
+        while i < len(doc.quotes) and doc.quotes[i].start < e:
+            q = doc.quotes[i]
+            lo, hi = max(s, q.start), min(e, q.end)
+            if lo < hi:  # a quote opens on a mark, so no word straddles ``lo``
+                inside += len(_WORDS.findall(text, lo, hi))
+            i += 1
     return inside / total if total else 0.0
 
 

@@ -55,7 +55,6 @@ _WORDS_RE = re.compile(
 )
 _SCARE_RE = re.compile(r"(?<![\w])[“\"‘]([^“”\"‘’\n]{1,40}?)[”\"’](?![\w])")
 _WORD = re.compile(r"\w+")
-_ANY_WORD = re.compile(r"\b\w+")
 # first letters of every pattern above (the word each hedge starts with)
 _TRIGGERS = (
     "alleg",
@@ -84,6 +83,9 @@ _TRIGGERS = (
     "debunk",
     "disput",
 )
+_TRIGGER_RE = re.compile(
+    r"\b(?=[%s])(?:%s)" % ("".join(sorted({t[0] for t in _TRIGGERS})), "|".join(_TRIGGERS)), re.IGNORECASE
+)
 
 
 class HedgeIndex:
@@ -92,9 +94,7 @@ class HedgeIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         found: list[tuple[int, int, str, bool]] = []  # (start, end, label, is scare quote)
-        for w in _ANY_WORD.finditer(text):  # try the big pattern only where a trigger word starts
-            if not w.group().lower().startswith(_TRIGGERS):
-                continue
+        for w in _TRIGGER_RE.finditer(text):  # try the big pattern only where a trigger word starts
             m = _WORDS_RE.match(text, w.start())
             if m is not None:
                 idx = int((m.lastgroup or "h0")[1:])

@@ -66,6 +66,7 @@ PERSON_NOUNS = frozenset(
     ]
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_ANY_WORD = re.compile(r"\w")
 _FACT = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|"
     r"billions?|January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -212,7 +213,7 @@ def build_claims(
             start, end = min(ss[0], cs), max(se[1], ce)
             if n == 0 or (a.cue[0] >= start and a.cue[1] <= end + 200):
                 start, end = min(start, a.start), max(end, a.end if a.cue[0] < end + 200 else end)
-            quoted = sum(1 for _ in re.finditer(r"\w+", text[cs:ce]))
+            quoted = _ANY_WORD.search(text, cs, ce) is not None
             kind = a.kind if n == 0 or a.kind == "direct" else ("direct" if quoted else a.kind)
             claims.append(
                 Claim(

@@ -87,13 +87,13 @@ def _h(s: str) -> int:
 
 
 class _Vocab:
-    """Word type -> row of per-type attribute arrays (hash, suffix hash, shape, cue class, cue-like)."""
+    """Word type -> row of per-type attributes (hash, suffix hash, shape, cue class, cue-like, alnum)."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.size = 0
         self.generation = 0
-        self.table = np.zeros((4096, 5), dtype=np.uint64)
+        self.table = np.zeros((4096, 6), dtype=np.uint64)
 
     def add(self, tok: str) -> int:
         low = tok.lower().replace("’", "'")
@@ -134,20 +134,22 @@ class _Vocab:
             else:
                 self.table = np.concatenate([self.table, np.zeros_like(self.table)])
         row = self.size
-        self.table[row] = (_h(low), suf, shape, cls, cand)
+        self.table[row] = (_h(low), suf, shape, cls, cand, int(ch.isalnum()))
         self.ids[tok] = row
         self.size += 1
         return row
 
     def lookup(self, words: list[str]) -> np.ndarray:
-        """Per-token attribute rows (hash, suffix hash, shape, cue class, cue-like)."""
-        got = list(map(self.ids.get, words))
-        if None in got:
+        """Per-token attribute rows (hash, suffix hash, shape, cue class, cue-like, alnum)."""
+        try:  # the common case: every word seen before
+            rows = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int64, count=len(words))
+        except KeyError:
             generation = self.generation
-            got = [self.add(w) if g is None else g for w, g in zip(words, got, strict=True)]
+            got = [self.ids[w] if w in self.ids else self.add(w) for w in words]
             if generation != self.generation:  # the table was reset half-way: look up again
                 got = [self.ids[w] if w in self.ids else self.add(w) for w in words]
-        out: np.ndarray = self.table[np.array(got, dtype=np.int64)]
+            rows = np.array(got, dtype=np.int64)
+        out: np.ndarray = self.table[rows]
         return out
 
 
@@ -172,16 +174,39 @@ class Tokens:
     para_start: np.ndarray  # first token of a paragraph
     q_after: np.ndarray  # hash of the cue-like word right after the token's quote (0: none)
     q_before: np.ndarray  # hash of the cue-like word / colon right before the token's quote
+    alnum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # starts with a letter/digit
+    cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+
+_WS_LUT = np.array([chr(i).isspace() for i in range(0x3002)], dtype=bool)  # no space above U+3000
+
+
+def _token_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Token strings with start and end offsets.
+
+    The token pattern covers every non-space character exactly once, so the k-th token's
+    characters are the next ``len(token)`` non-space characters of the text: the offsets come
+    from the positions of the non-space characters, with no per-match Python objects.
+    """
+    words: list[str] = _TOK.findall(text)
+    n = len(words)
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    pos = np.flatnonzero(~_WS_LUT[np.minimum(codes, len(_WS_LUT) - 1)])
+    cum = np.cumsum(lens)
+    if n and len(pos) == int(cum[-1]):
+        return words, pos[cum - lens], pos[cum - 1] + 1
+    ms = list(_TOK.finditer(text))  # not expected; kept as the reference behaviour
+    starts = np.fromiter(map(re.Match.start, ms), dtype=np.int64, count=len(ms))
+    ends = np.fromiter(map(re.Match.end, ms), dtype=np.int64, count=len(ms))
+    return [m.group() for m in ms], starts, ends
 
 
 def tokenize(text: str, sentences: list[tuple[int, int]], *, quotes: list[Quote] | None = None) -> Tokens:
     """Tokens of ``text`` with word, shape, cue-class, quote and sentence arrays."""
-    ms = list(_TOK.finditer(text))
-    n = len(ms)
-    words = [m.group() for m in ms]
-    starts = np.fromiter(map(re.Match.start, ms), dtype=np.int64, count=n)
-    ends = np.fromiter(map(re.Match.end, ms), dtype=np.int64, count=n)
-    attrs = _VOCAB.lookup(words) if n else np.zeros((0, 5), dtype=np.uint64)
+    words, starts, ends = _token_spans(text)
+    n = len(words)
+    attrs = _VOCAB.lookup(words) if n else np.zeros((0, 6), dtype=np.uint64)
     hw, suf, cls = attrs[:, 0], attrs[:, 1], attrs[:, 3]
     shape = attrs[:, 2].copy()
     cand = attrs[:, 4].astype(bool)
@@ -207,44 +232,50 @@ def tokenize(text: str, sentences: list[tuple[int, int]], *, quotes: list[Quote]
         quotes = find_quotes(text)
     quotes = [q for q in quotes if not q.scare]
     if quotes and n:
-        qs = np.array([q.inner_start for q in quotes], dtype=np.int64)
-        qe = np.array([q.inner_end for q in quotes], dtype=np.int64)
-        a = np.searchsorted(starts, qs, side="left")
-        b = np.searchsorted(starts, qe, side="left")
-        closers = np.searchsorted(starts, np.array([q.start for q in quotes]), side="left")
-        for k in range(len(quotes)):
-            ai, bi = int(a[k]), int(b[k])
-            if ai >= bi:
-                continue
-            inq[ai:bi] = True
-            if bi < n and words[bi] in '”"':
-                shape[bi] = SH_QCLOSE
+        qpos = np.array([(q.inner_start, q.inner_end, q.start) for q in quotes], dtype=np.int64)
+        a, b, closers = np.searchsorted(starts, qpos.T, side="left")
+        keep = a < b
+        a, b, closers = a[keep], b[keep], closers[keep]
+        # quotes are disjoint and in order: each token belongs to the last quote opening at or before it
+        qi = np.searchsorted(a, np.arange(n), side="right") - 1
+        inq = (qi >= 0) & (np.arange(n) < b[np.maximum(qi, 0)])
+        shape[[i for i in b.tolist() if i < n and words[i] in '”"']] = SH_QCLOSE
+        cand_l, shape_l, para_l, hw_l = cand.tolist(), shape.tolist(), para_start.tolist(), hw.tolist()
+        after_q, before_q = [], []
+        for bi, oi in zip(b.tolist(), closers.tolist(), strict=True):
             after = 0
             for j in range(bi + 1, min(n, bi + 5)):
-                if cand[j]:
-                    after = int(hw[j])
+                if cand_l[j]:
+                    after = hw_l[j]
                     break
-                if shape[j] == SH_END or para_start[j]:
+                if shape_l[j] == SH_END or para_l[j]:
                     break
             before = 0
-            oi = int(closers[k])
             for j in range(oi - 1, max(-1, oi - 4), -1):
-                if cand[j] or shape[j] == SH_COLON:
-                    before = int(hw[j])
+                if cand_l[j] or shape_l[j] == SH_COLON:
+                    before = hw_l[j]
                     break
-                if shape[j] == SH_END:
+                if shape_l[j] == SH_END:
                     break
-            q_after[ai:bi] = after
-            q_before[ai:bi] = before
-    return Tokens(starts, ends, words, hw, suf, shape, cls, cand, inq, sent, para_start, q_after, q_before)
+            after_q.append(after)
+            before_q.append(before)
+        if after_q:
+            q_after = np.where(inq, np.array(after_q, dtype=np.uint64)[np.maximum(qi, 0)], _U64(0))
+            q_before = np.where(inq, np.array(before_q, dtype=np.uint64)[np.maximum(qi, 0)], _U64(0))
+    return Tokens(
+        starts, ends, words, hw, suf, shape, cls, cand, inq, sent, para_start, q_after, q_before, attrs[:, 5] > 0
+    )
+
+
+def _seed(t: int) -> int:
+    return (t + 1) * 0x9E3779B97F4A7C15 % (1 << 64)
 
 
 def _mix(t: int, *vals: np.ndarray | int) -> np.ndarray:
     """Raw 64-bit key of template ``t`` with per-token values (see :func:`_finish`)."""
-    x: np.ndarray = np.full(1, (t + 1) * 0x9E3779B97F4A7C15 % (1 << 64), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for v in vals:
-            x = x * _M3 + np.asarray(v, dtype=np.uint64)
+    x: np.ndarray = np.full(1, _seed(t), dtype=np.uint64)
+    for v in vals:
+        x = x * _M3 + np.asarray(v, dtype=np.uint64)
     return x
 
 
@@ -253,12 +284,82 @@ def _finish(keys: list[np.ndarray], n: int) -> np.ndarray:
     x = np.empty((n, len(keys)), dtype=np.uint64)
     for j, k in enumerate(keys):
         x[:, j] = k
-    with np.errstate(over="ignore"):
-        x ^= x >> _U64(31)
-        x *= _M2
-        x ^= x >> _U64(29)
+    return _buckets(x)
+
+
+def _buckets(x: np.ndarray) -> np.ndarray:
+    """Mix raw keys (in place) and keep the top :data:`_BITS` bits as bucket indexes."""
+    x ^= x >> _U64(31)
+    x *= _M2
+    x ^= x >> _U64(29)
     out: np.ndarray = (x >> _U64(64 - _BITS)).astype(np.int32)
     return out
+
+
+_PAD = 3
+_PAD_FILL = {"shape": 99, "cls": 99, "lab": 9, "qcue": 9}
+Spec = tuple[int, tuple[str, ...]]
+
+
+class _Plan:
+    """A fixed list of feature templates, compiled once, hashed per document in a few numpy passes.
+
+    A template is ``(template id, columns)``; a column is a per-token value array named
+    ``"name"`` or ``"name@o"`` (``name[i + o]``, past the edges :data:`_PAD_FILL` or 0). The raw
+    key of a template is ``(seed(t) * M3 + v1) * M3 + v2 ...`` (the key :func:`_mix` computes),
+    evaluated for all templates of one arity at once, then mixed into bucket indexes.
+    """
+
+    def __init__(self, specs: list[Spec]) -> None:
+        self.specs = specs
+        cols: dict[str, int] = {}
+        for _t, names in specs:
+            for c in names:
+                cols.setdefault(c, len(cols))
+        self.columns = [(c.partition("@")[0], int(c.partition("@")[2] or 0)) for c in cols]
+        by_base: dict[str, list[int]] = {}
+        for j, (name, _o) in enumerate(self.columns):
+            by_base.setdefault(name, []).append(j)
+        self.bases = [
+            (
+                name,
+                np.array(rows, dtype=np.int64),
+                None
+                if len(rows) == 1 and self.columns[rows[0]][1] == 0
+                else np.array([self.columns[j][1] + _PAD for j in rows], dtype=np.int64),
+            )
+            for name, rows in by_base.items()
+        ]
+        by_arity: dict[int, list[int]] = {}
+        for p, (_t, names) in enumerate(specs):
+            by_arity.setdefault(len(names), []).append(p)
+        self.groups = [
+            (
+                np.array(pos, dtype=np.int64),
+                np.array([_seed(specs[p][0]) for p in pos], dtype=np.uint64),
+                np.array([[cols[c] for c in specs[p][1]] for p in pos], dtype=np.int64).reshape(len(pos), a),
+            )
+            for a, pos in sorted(by_arity.items())
+        ]
+
+    def buckets(self, values: dict[str, np.ndarray], n: int) -> np.ndarray:
+        """Bucket indexes (n, templates) of the templates over the named per-token ``values``."""
+        v = np.empty((len(self.columns), n), dtype=np.uint64)  # one row per column: contiguous
+        for name, rows, offsets in self.bases:
+            if offsets is None:
+                v[rows[0]] = values[name]
+                continue
+            pad = np.full(n + 2 * _PAD, _PAD_FILL.get(name, 0), dtype=np.uint64)
+            pad[_PAD : _PAD + n] = values[name]
+            v[rows] = pad[offsets[:, None] + np.arange(n)]
+        out = np.empty((len(self.specs), n), dtype=np.uint64)
+        for pos, seeds, cidx in self.groups:
+            x = seeds[:, None]
+            for j in range(cidx.shape[1]):
+                x = x * _M3 + v[cidx[:, j]]
+            out[pos] = x
+        got: np.ndarray = _buckets(out).T  # (n, templates), column-major
+        return got
 
 
 def _shift(a: np.ndarray, o: int, fill: int = 0) -> np.ndarray:
@@ -273,62 +374,135 @@ def _shift(a: np.ndarray, o: int, fill: int = 0) -> np.ndarray:
     return out
 
 
-def _nearest(mask: np.ndarray, sent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the nearest marked token strictly left / right of each token in its sentence (-1)."""
-    n = len(mask)
+def _nearest(masks: np.ndarray, sent: np.ndarray) -> np.ndarray:
+    """Index of the nearest marked token strictly left ([:, 0]) / right ([:, 1]) in its sentence (-1).
+
+    ``masks`` is (m, n): one row per kind of mark; the result is (m, 2, n).
+    """
+    m, n = masks.shape
     idx = np.arange(n)
-    left = np.maximum.accumulate(np.where(mask, idx, -1))
-    left = np.concatenate([[-1], left[:-1]])
-    right = np.minimum.accumulate(np.where(mask, idx, n)[::-1])[::-1]
-    right = np.concatenate([right[1:], [n]])
-    left = np.where((left >= 0) & (sent[np.maximum(left, 0)] == sent), left, -1)
-    rok = right < n
-    right = np.where(rok & (sent[np.minimum(right, n - 1)] == sent), right, -1)
-    return left, right
+    left = np.maximum.accumulate(np.where(masks, idx, -1), axis=1)
+    right = np.minimum.accumulate(np.where(masks, idx, n)[:, ::-1], axis=1)[:, ::-1]
+    out = np.empty((m, 2, n), dtype=np.int64)
+    out[:, 0, 0] = -1
+    out[:, 0, 1:] = left[:, :-1]
+    out[:, 1, :-1] = right[:, 1:]
+    out[:, 1, -1] = n
+    ok = (out >= 0) & (out < n)
+    same = sent[np.clip(out, 0, n - 1)] == sent
+    return np.where(same & ok, out, -1)
 
 
-def _between(prefix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Count of marked tokens strictly between a and b (a < b), capped at 3."""
-    c = prefix[b] - prefix[np.minimum(a + 1, b)]
-    return np.minimum(c, 3).astype(np.uint64)
+def _prefixes(tok: Tokens) -> np.ndarray:
+    """Running counts (3, n + 1) of commas, ``that``/colons and quote marks (cached on ``tok``)."""
+    got = tok.cache.get("prefixes")
+    if got is None:
+        marks = np.stack(
+            [
+                tok.shape == SH_COMMA,
+                (tok.hw == _THAT) | (tok.shape == SH_COLON),
+                (tok.shape == SH_QOPEN) | (tok.shape == SH_QCLOSE),
+            ]
+        )
+        got = np.zeros((3, len(tok.words) + 1), dtype=np.int64)
+        np.cumsum(marks, axis=1, out=got[:, 1:])
+        tok.cache["prefixes"] = got
+    return got
 
 
-def _relative(tok: Tokens, mask: np.ndarray, hw: np.ndarray, t0: int) -> list[np.ndarray]:
-    """Features of the nearest ``mask`` token on each side: word, distance, commas, that, quotes."""
-    n = len(mask)
+def _relative_specs(p: str, t0: int, only: tuple[int, ...] | None = None) -> list[Spec]:
+    """Templates over the nearest marked token on each side (columns from :func:`_relative`)."""
+    out: list[Spec] = []
+    for side in (0, 1):
+        w, d, c, t, q = (f"{p}{side}{x}" for x in "wdctq")
+        specs = ((w,), (d,), (d, c), (d, t, q), (w, d), (c, t, "inq"), (w, c, t))
+        out += [(t0 + side * 10 + off, cols) for off, cols in enumerate(specs) if only is None or off in only]
+    if only is None:
+        out.append((t0 + 30, (f"{p}ld", f"{p}rd")))
+    return out
+
+
+def _relative(
+    values: dict[str, np.ndarray], tok: Tokens, hw: np.ndarray, groups: list[tuple[str, int, np.ndarray]]
+) -> None:
+    """Columns for :func:`_relative_specs`: word, distance, commas, that, quotes to the nearest mark.
+
+    ``groups`` holds (column prefix, first template id, mask) per kind of mark; all kinds are
+    computed together.
+    """
+    n = len(tok.words)
     idx = np.arange(n)
-    left, right = _nearest(mask, tok.sent)
-    is_comma = np.concatenate([[0], np.cumsum(tok.shape == SH_COMMA)])
-    is_that = np.concatenate([[0], np.cumsum((tok.hw == _THAT) | (tok.shape == SH_COLON))])
-    is_q = np.concatenate([[0], np.cumsum((tok.shape == SH_QOPEN) | (tok.shape == SH_QCLOSE))])
-    feats = []
-    for side, nb in ((0, left), (1, right)):
-        ok = nb >= 0
-        nbc = np.where(ok, nb, idx)
-        a = np.minimum(nbc, idx)
-        b = np.maximum(nbc, idx)
-        dist = np.where(ok, _DIST_BUCKETS[np.minimum(b - a, len(_DIST_BUCKETS) - 1)], _U64(15))
-        commas = np.where(ok, _between(is_comma, a, b), _U64(9))
-        that = np.where(ok, _between(is_that, a, b), _U64(9))
-        quotes = np.where(ok, _between(is_q, a, b), _U64(9))
-        word = np.where(ok, hw[nbc], _U64(0))
-        base = t0 + side * 10
-        feats += [
-            _mix(base, word),
-            _mix(base + 1, dist),
-            _mix(base + 2, dist, commas),
-            _mix(base + 3, dist, that, quotes),
-            _mix(base + 4, word, dist),
-            _mix(base + 5, commas, that, tok.inq.astype(np.uint64)),
-            _mix(base + 6, word, commas, that),
-        ]
-    ld = feats[1]
-    rd = feats[8]
-    feats.append(_mix(t0 + 30, ld, rd))
-    return feats
+    nb = _nearest(np.stack([g[2] for g in groups]), tok.sent)  # (m, 2, n)
+    ok = nb >= 0
+    nbc = np.where(ok, nb, idx)
+    a = np.minimum(nbc, idx)
+    b = np.maximum(nbc, idx)
+    dist = np.where(ok, _DIST_BUCKETS[np.minimum(b - a, len(_DIST_BUCKETS) - 1)], _U64(15))
+    pre = _prefixes(tok)
+    cnt = np.where(ok, np.minimum(pre[:, b] - pre[:, np.minimum(a + 1, b)], 3), 9).astype(np.uint64)
+    word = np.where(ok, hw[nbc], _U64(0))
+    for g, (p, t0, _mask) in enumerate(groups):
+        for side in (0, 1):
+            values[f"{p}{side}w"] = word[g, side]
+            values[f"{p}{side}d"] = dist[g, side]
+            values[f"{p}{side}c"] = cnt[0, g, side]
+            values[f"{p}{side}t"] = cnt[1, g, side]
+            values[f"{p}{side}q"] = cnt[2, g, side]
+        values[f"{p}ld"] = _U64(_seed(t0 + 1) * int(_M3) % (1 << 64)) + dist[g, 0]
+        values[f"{p}rd"] = _U64(_seed(t0 + 11) * int(_M3) % (1 << 64)) + dist[g, 1]
 
 
 _THAT = np.uint64(_h("that"))
+
+_STAGE1 = _Plan(
+    [
+        (0, ()),
+        *[(10 + o, (f"hw@{o}",)) for o in (-3, -2, -1, 0, 1, 2, 3)],
+        *[(b + o, (f"{c}@{o}",)) for o in (-2, -1, 0, 1, 2) for b, c in ((20, "shape"), (30, "cls"))],
+        *[(40 + o, (f"suf@{o}",)) for o in (-1, 0, 1)],
+        (45, ("hw@-1", "hw")),
+        (46, ("hw", "hw@1")),
+        (47, ("shape@-1", "shape", "shape@1")),
+        (48, ("inq", "shape")),
+        (49, ("inq", "inq@-1", "inq@1")),
+        (50, ("pos_s",)),
+        (51, ("pos_e",)),
+        (52, ("pos_s", "shape")),
+        (53, ("para",)),
+        (54, ("inq", "q_after")),
+        (55, ("inq", "q_before")),
+        (56, ("inq", "has_q_after", "has_q_before")),
+        (57, ("cls", "hw")),
+        (58, ("hw", "shape@1")),
+        (59, ("hw", "shape@-1")),
+        (60, ("hw", "hw@2")),
+        (61, ("hw@-2", "hw@-1", "hw")),
+        (62, ("suf", "hw@1")),
+        (63, ("hw@-1", "suf")),
+        (64, ("hw", "capl")),
+        (65, ("hw", "cls@1", "cls@-1")),
+        (66, ("hw", "inq", "inq@1", "inq@-1")),
+        *_relative_specs("r", 100),
+    ]
+)
+_STAGE2 = _Plan(
+    [
+        *[(200 + o, (f"lab@{o}",)) for o in (-3, -2, -1, 1, 2, 3)],
+        (210, ("lab@-1", "lab", "lab@1")),
+        (211, ("lab", "hw")),
+        (212, ("lab", "shape", "inq")),
+        *_relative_specs("c", 300),
+        *_relative_specs("s", 400, only=(1, 2, 3)),
+    ]
+)
+_STAGE2_PROBS = _Plan(
+    [
+        *_STAGE2.specs,
+        (220, ("q0", "q1", "q2", "q3")),
+        (221, ("qcue", "hw")),
+        (222, ("qcue", "qcue@-1", "qcue@1")),
+    ]
+)
 
 
 def stage1_features(tok: Tokens) -> np.ndarray:
@@ -336,51 +510,33 @@ def stage1_features(tok: Tokens) -> np.ndarray:
     n = len(tok.words)
     if n == 0:
         return np.zeros((0, 0), dtype=np.int32)
-    hw, suf, shape, cls = tok.hw, tok.suf, tok.shape, tok.cls
-    inq = tok.inq.astype(np.uint64)
-    sent = tok.sent
+    shape, sent = tok.shape, tok.sent
     idx = np.arange(n)
     first = np.concatenate([[True], sent[1:] != sent[:-1]])
     s_first = np.maximum.accumulate(np.where(first, idx, 0))
     last = np.concatenate([sent[1:] != sent[:-1], [True]])
     s_last = np.minimum.accumulate(np.where(last, idx, n)[::-1])[::-1]
-    pos_s = _DIST_BUCKETS[np.minimum(idx - s_first, len(_DIST_BUCKETS) - 1)]
-    pos_e = _DIST_BUCKETS[np.minimum(s_last - idx, len(_DIST_BUCKETS) - 1)]
-    f: list[np.ndarray] = [_mix(0)]
-    for o in (-3, -2, -1, 0, 1, 2, 3):
-        f.append(_mix(10 + o, _shift(hw, o)))
-    for o in (-2, -1, 0, 1, 2):
-        f.append(_mix(20 + o, _shift(shape, o, 99)))
-        f.append(_mix(30 + o, _shift(cls, o, 99)))
-    for o in (-1, 0, 1):
-        f.append(_mix(40 + o, _shift(suf, o)))
-    f.append(_mix(45, _shift(hw, -1), hw))
-    f.append(_mix(46, hw, _shift(hw, 1)))
-    f.append(_mix(47, _shift(shape, -1, 99), shape, _shift(shape, 1, 99)))
-    f.append(_mix(48, inq, shape))
-    f.append(_mix(49, inq, _shift(inq, -1), _shift(inq, 1)))
-    f.append(_mix(50, pos_s))
-    f.append(_mix(51, pos_e))
-    f.append(_mix(52, pos_s, shape))
-    f.append(_mix(53, tok.para_start.astype(np.uint64)))
-    f.append(_mix(54, inq, tok.q_after))
-    f.append(_mix(55, inq, tok.q_before))
-    f.append(_mix(56, inq, tok.q_after > 0, tok.q_before > 0))
-    f.append(_mix(57, cls, hw))
-    f.append(_mix(58, hw, _shift(shape, 1, 99)))
-    f.append(_mix(59, hw, _shift(shape, -1, 99)))
-    f.append(_mix(60, hw, _shift(hw, 2)))
-    f.append(_mix(61, _shift(hw, -2), _shift(hw, -1), hw))
-    f.append(_mix(62, suf, _shift(hw, 1)))
-    f.append(_mix(63, _shift(hw, -1), suf))
-    capl = (
-        (_shift(shape, -1, 0) == SH_CAP) | (_shift(shape, -2, 0) == SH_CAP) | (_shift(shape, -3, 0) == SH_CAP)
-    )
-    f.append(_mix(64, hw, capl))
-    f.append(_mix(65, hw, _shift(cls, 1, 99), _shift(cls, -1, 99)))
-    f.append(_mix(66, hw, inq, _shift(inq, 1), _shift(inq, -1)))
-    f += _relative(tok, tok.cand, hw, 100)
-    return _finish(f, n)
+    capl = np.zeros(n, dtype=bool)
+    is_cap = shape == SH_CAP
+    for o in (1, 2, 3):
+        capl[o:] |= is_cap[:-o]
+    values = {
+        "hw": tok.hw,
+        "shape": shape,
+        "cls": tok.cls,
+        "suf": tok.suf,
+        "inq": tok.inq,
+        "pos_s": _DIST_BUCKETS[np.minimum(idx - s_first, len(_DIST_BUCKETS) - 1)],
+        "pos_e": _DIST_BUCKETS[np.minimum(s_last - idx, len(_DIST_BUCKETS) - 1)],
+        "para": tok.para_start,
+        "q_after": tok.q_after,
+        "q_before": tok.q_before,
+        "has_q_after": tok.q_after > 0,
+        "has_q_before": tok.q_before > 0,
+        "capl": capl,
+    }
+    _relative(values, tok, tok.hw, [("r", 100, tok.cand)])
+    return _STAGE1.buckets(values, n)
 
 
 def stage2_features(
@@ -392,22 +548,19 @@ def stage2_features(
 
 def stage2_extra(tok: Tokens, labels: np.ndarray, probs: np.ndarray | None = None) -> np.ndarray:
     """The features stage 2 adds to the stage-1 ones (see :func:`stage2_features`)."""
+    n = len(labels)
     lab = labels.astype(np.uint64)
-    extra = []
-    for o in (-3, -2, -1, 1, 2, 3):
-        extra.append(_mix(200 + o, _shift(lab, o, 9)))
-    extra.append(_mix(210, _shift(lab, -1, 9), lab, _shift(lab, 1, 9)))
-    extra.append(_mix(211, lab, tok.hw))
-    extra.append(_mix(212, lab, tok.shape, tok.inq.astype(np.uint64)))
-    extra += _relative(tok, labels == CUE, tok.hw, 300)
-    near_src = _relative(tok, labels == SRC, lab, 400)
-    extra += near_src[1:4] + near_src[8:11]
-    if probs is not None:
-        q = np.minimum((probs * 5).astype(np.uint64), 4)
-        extra.append(_mix(220, q[:, 0], q[:, 1], q[:, 2], q[:, 3]))
-        extra.append(_mix(221, q[:, CUE], tok.hw))
-        extra.append(_mix(222, q[:, CUE], _shift(q[:, CUE], -1, 9), _shift(q[:, CUE], 1, 9)))
-    return _finish(extra, len(labels))
+    values = {"lab": lab, "hw": tok.hw, "shape": tok.shape, "inq": tok.inq}
+    if n == 0:
+        return np.zeros((0, len(_STAGE2.specs if probs is None else _STAGE2_PROBS.specs)), dtype=np.int32)
+    _relative(values, tok, tok.hw, [("c", 300, labels == CUE), ("s", 400, labels == SRC)])
+    if probs is None:
+        return _STAGE2.buckets(values, n)
+    q = np.minimum((probs * 5).astype(np.uint64), 4)
+    for j in range(4):
+        values[f"q{j}"] = q[:, j]
+    values["qcue"] = q[:, CUE]
+    return _STAGE2_PROBS.buckets(values, n)
 
 
 @dataclass
@@ -415,7 +568,8 @@ class Model:
     """Two weight matrices (DIM x labels) and their biases.
 
     Weights are float32 while training; the shipped model keeps them as int8 with one scale per
-    matrix (``s1``/``s2``), and scores by gathering each feature's four int8 weights as one int32.
+    matrix (``s1``/``s2``), and scores by gathering each feature's four weights packed into one
+    uint64 (see :func:`_pack`), so a token's scores are one integer sum over its features.
     """
 
     w1: np.ndarray
@@ -424,7 +578,13 @@ class Model:
     b2: np.ndarray
     s1: float = 1.0
     s2: float = 1.0
-    _both: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _packed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._packed is None:
+            p1, p2 = _pack(self.w1), _pack(self.w2)
+            self._packed = (p1, p2, np.ascontiguousarray(np.stack([p1, p2], axis=1)))
+        return self._packed
 
     def scores(self, feats: np.ndarray, stage: int) -> np.ndarray:
         """Label scores, shape (n tokens, labels)."""
@@ -433,25 +593,42 @@ class Model:
         if n == 0:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         if w.dtype == np.int8:
-            packed = w.view(np.int32).ravel()[feats]  # the 4 label weights of a bucket in one gather
-            sums = packed.view(np.int8).reshape(n, feats.shape[1], len(LABELS)).sum(axis=1, dtype=np.int32)
-            out: np.ndarray = sums * np.float32(scale) + b
+            table = self._tables()[stage - 1]
+            out: np.ndarray = _lane_sums(np.take(table, feats.T).sum(axis=0), feats.shape[1]) * np.float32(scale) + b
             return out
         out = w[feats].sum(axis=1, dtype=np.float32) + b
         return out
 
     def both(self, f1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Stage-1 scores and the stage-2 scores of the stage-1 features, from one gather per feature."""
+        """Stage-1 scores and the stage-2 scores of the stage-1 features (no stage-2 bias)."""
         if self.w1.dtype != np.int8:
             return self.scores(f1, 1), self.w2[f1].sum(axis=1, dtype=np.float32)
-        if self._both is None:
-            self._both = (
-                np.ascontiguousarray(np.concatenate([self.w1, self.w2], axis=1)).view(np.int64).ravel()
-            )
-        n, t = f1.shape
-        sums = self._both[f1].view(np.int8).reshape(n, t, 2 * len(LABELS)).sum(axis=1, dtype=np.int32)
-        k = len(LABELS)
-        return sums[:, :k] * np.float32(self.s1) + self.b1, sums[:, k:] * np.float32(self.s2)
+        t = f1.shape[1]
+        both = np.take(self._tables()[2], f1.T, axis=0).sum(axis=0)  # (n, 2): one row read per feature
+        s1 = _lane_sums(both[:, 0], t) * np.float32(self.s1) + self.b1
+        return s1, _lane_sums(both[:, 1], t) * np.float32(self.s2)
+
+
+_LANES = np.array([0, 16, 32, 48], dtype=np.uint64)
+
+
+def _pack(w: np.ndarray) -> np.ndarray:
+    """int8 weights (DIM, 4) -> one uint64 per bucket holding the four weights + 128 as 16-bit lanes.
+
+    Summing up to 257 such words never carries from one lane into the next, so a row of gathered
+    words sums with one plain integer reduction and the lanes are read back by :func:`_lane_sums`.
+    """
+    u = (w.astype(np.int64) + 128).astype(np.uint64)
+    out: np.ndarray = (u << _LANES).sum(axis=1, dtype=np.uint64)
+    return out
+
+
+def _lane_sums(packed: np.ndarray, terms: int) -> np.ndarray:
+    """Per-label int32 weight sums from summed packed words of ``terms`` features."""
+    if terms > 257:
+        raise ValueError("too many feature templates for 16-bit lanes")
+    out: np.ndarray = ((packed[:, None] >> _LANES) & _U64(0xFFFF)).astype(np.int32) - np.int32(128 * terms)
+    return out
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
