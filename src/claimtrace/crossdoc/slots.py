@@ -192,6 +192,17 @@ def content_mentions(claim: Claim, mentions: Sequence[Mention]) -> list[Mention]
     return sorted((m for m in mentions if m.start >= lo and m.end <= hi), key=lambda m: m.start)
 
 
+_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those"])
+
+
+def _named_speaker(text: str | None) -> bool:
+    """A speaker text worth a slot value without an entity: a name, not a pronoun or "the statement"."""
+    if not text:
+        return False
+    words = text.split()
+    return words[0].lower() not in _PRONOUNS and words[0][:1].isupper() and words[0].lower() != "the"
+
+
 def _display(key: str, fallback: str, entities: Mapping[str, Entity]) -> str:
     ent = entities.get(key)
     return ent.name if ent is not None else fallback
@@ -388,7 +399,7 @@ def extract_slots(
             values.append(SlotValue("place", _display(m.key, m.name, ents), m.key, m.start, m.end))
     for q in _count_values(claim, text, quantities):
         values.append(SlotValue("quantity", float(q.value), f"{float(q.value):g}", q.start, q.end))
-    if claim.speaker_key or claim.speaker_text:
+    if claim.speaker_key or _named_speaker(claim.speaker_text):
         key = claim.speaker_key or "text:" + (claim.speaker_text or "").lower()
         name = _display(key, claim.speaker_text or key, ents)
         if claim.speaker_key:
