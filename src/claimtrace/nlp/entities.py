@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -107,13 +108,13 @@ class _Doc:
         self.text = text
         pairs = _GAP_TOKEN.findall(text)
         self.toks = toks = [t for _g, t in pairs]
-        ends = list(accumulate(len(g) + len(t) for g, t in pairs))
+        lens = list(map(len, toks))
+        ends = list(accumulate(map(operator.add, map(len, [g for g, _t in pairs]), lens)))
         self.ends = ends
-        self.starts = [e - len(t) for e, t in zip(ends, toks, strict=True)]
+        self.starts = list(map(operator.sub, ends, lens))
         self.n = len(toks)
         self.capflag = [
-            t[0].isupper() or ((t[2:3] == "-" or t[3:4] == "-") and bool(_ARABIC_LOWER.match(t)))
-            for t in toks
+            t[0].isupper() or ("-" in t[2:4] and _ARABIC_LOWER.match(t) is not None) for t in toks
         ]
         self.caps = [i for i, f in enumerate(self.capflag) if f]
         self.lower = set(_LOWER_WORD.findall(text))
@@ -312,12 +313,18 @@ def _country_salience(doc: _Doc, gaz: Gazetteer, raw: list[tuple[int, int, list[
             c[e.id] += 1
         elif e.capital_of:
             c[e.capital_of] += 1
-    for i, t in enumerate(doc.toks):
-        if t[0].isupper():
+    for i in doc.caps:  # capitalised tokens (and al-Tanf-style ones, skipped here)
+        if doc.toks[i][0].isupper():
             cid = gaz.demonyms.get(doc.norm(i))
             if cid:
                 c[cid] += 1
     return c
+
+
+def _unknown_qualifier(tok: str) -> bool:
+    """A capitalised proper word before a country-bound name ("Harlan" in "Harlan Interior Ministry")."""
+    low = tok.lower()
+    return tok.isalpha() and tok[0].isupper() and low not in COMMON_CAP and low not in COMMON_WORDS
 
 
 def _resolve_gazetteer(
@@ -349,6 +356,8 @@ def _resolve_gazetteer(
             cid = gaz.demonyms.get(doc.norm(k))
             if cid is None and doc.toks[k].endswith(("'s", "’s")) and doc.toks[k][:-2].isalpha():
                 cid = "?" + doc.norm(k)  # "Ruritania's Foreign Ministry": a country the gazetteer lacks
+            elif cid is None and _unknown_qualifier(doc.toks[k]):
+                cid = "?" + doc.norm(k)  # "the Ruritania Interior Ministry": likewise
         if cid:
             if qstart > 0 and doc.toks[qstart - 1] in ("the", "The") and doc.plain_gap(qstart - 1, qstart):
                 qstart -= 1
@@ -382,7 +391,26 @@ def _resolve_gazetteer(
         elif len(entries) == 1:
             entry = entries[0]
         else:
-            entry = _choose(entries, seen, salience)
+            chosen = _choose(entries, seen, salience)
+            if chosen is None:
+                # a name several countries share, with nothing here to say whose: keep it unresolved
+                toks = [doc.toks[k] for k in range(i, j + 1)]
+                out.append(
+                    _M(
+                        doc.starts[i],
+                        _end(doc, j),
+                        i,
+                        j,
+                        "name:" + norm_phrase(toks),
+                        doc.text[doc.starts[i] : _end(doc, j)],
+                        entries[0].type,
+                        entries[0].kind,
+                        None,
+                        "name",
+                    )
+                )
+                continue
+            entry = chosen
         if (
             cid is None
             and entry.type == "ORG"
@@ -431,13 +459,19 @@ def _end(doc: _Doc, j: int) -> int:
     return doc.ends[j]
 
 
-def _choose(entries: list[GazEntry], seen: set[str], salience: Counter[str]) -> GazEntry:
-    """Pick among entries sharing an alias: one already named here, else the most salient country."""
+def _choose(entries: list[GazEntry], seen: set[str], salience: Counter[str]) -> GazEntry | None:
+    """Pick among entries sharing an alias: one already named here, else the most salient country.
+
+    None when the entries belong to different countries and none of them is mentioned here.
+    """
     for e in entries:
         if e.id in seen:
             return e
     scored = [(salience.get(e.country or "", 0), -n, e) for n, e in enumerate(entries)]
-    return max(scored, key=lambda x: (x[0], x[1]))[2]
+    best = max(scored, key=lambda x: (x[0], x[1]))
+    if best[0] == 0 and len({e.country for e in entries}) > 1:
+        return None
+    return best[2]
 
 
 def _metonym(doc: _Doc, i: int, j: int) -> bool:

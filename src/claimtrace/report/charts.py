@@ -178,8 +178,8 @@ def provenance_svg(
     width = pad * 2 + len(dates) * box_w + (len(dates) - 1) * gap_x
     height = pad * 2 + 52 + row0 * (box_h + gap_y)
     parts = [
-        f'<svg class="chart prov" id="{_e(chart_id)}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="Provenance of reused passages" {_FONT}><defs>'
+        f'<svg class="chart prov" id="{_e(chart_id)}" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px" role="img" aria-label="Provenance of reused passages" {_FONT}><defs>'
     ]
     for kind, color in REUSE_COLORS.items():
         parts.append(
