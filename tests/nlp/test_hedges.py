@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrace.nlp.hedges import HedgeIndex, find_hedges
@@ -48,4 +48,35 @@ def test_index_windows_agree_with_direct_scan(text: str, data: st.DataObject) ->
     end = data.draw(st.integers(start, len(text)))
     got = HedgeIndex(text).window(start, end)
     assert set(got) <= set(find_hedges(text, 0, len(text))) | set(find_hedges(text, start, end))
+    assert HedgeIndex(text).window(0, len(text)) == find_hedges(text, 0, len(text))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Allegedly",
+                "the",
+                "claims",
+                "has not commented",
+                "no evidence",
+                "denied",
+                "so-called",
+                "Reportedly,",
+                "did not respond",
+                "“hub”",
+                "said",
+                "falsely",
+                "unconfirmed",
+                "declined to comment",
+                ".",
+                "Dennis",
+            ]
+        ),
+        max_size=14,
+    )
+)
+def test_index_agrees_with_the_direct_scan(words: list[str]) -> None:
+    text = " ".join(words)
     assert HedgeIndex(text).window(0, len(text)) == find_hedges(text, 0, len(text))

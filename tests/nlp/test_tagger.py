@@ -110,3 +110,80 @@ def test_never_crashes_and_spans_are_valid(text: str) -> None:
     for a in find_attributions(text, split_sentences(text), cues="all"):
         for s, e in [a.cue, *a.content, *([a.source] if a.source else [])]:
             assert 0 <= s <= e <= len(text)
+
+
+def test_participle_and_coordinated_cues_share_the_source() -> None:
+    for text, cue in (
+        (
+            "Mayor Lina Osk praised the new bridge on Monday, saying it would open to traffic in May.",
+            "saying",
+        ),
+        (
+            "Senator Piet Varo attacked the plan and then suggested that the vote be delayed until June.",
+            "suggested",
+        ),
+    ):
+        atts = find_attributions(text, split_sentences(text), cues="all")
+        (later,) = [a for a in atts if cue in text[a.cue[0] : a.cue[1]]]
+        first = atts[0]
+        assert later is not first and later.source is not None and later.source == first.source
+        assert text[later.source[0] : later.source[1]].split()[-1] in {"Osk", "Varo"}
+
+
+def test_no_source_sharing_across_sentences() -> None:
+    text = "Mayor Lina Osk praised the new bridge. “It opens in May,” the notice read."
+    atts = find_attributions(text, split_sentences(text), cues="all")
+    for a in atts[1:]:
+        assert a.source is None or a.source[0] > text.index(".")
+
+
+def _ref_key(t: int, *vals: int) -> int:
+    """The raw template key, written out with Python integers (see ``tagger._Plan``)."""
+    x = (t + 1) * 0x9E3779B97F4A7C15 % (1 << 64)
+    for v in vals:
+        x = (x * 0x94D049BB133111EB + v) % (1 << 64)
+    return x
+
+
+def _ref_bucket(key: int) -> int:
+    x = key ^ (key >> 31)
+    x = x * 0xBF58476D1CE4E5B9 % (1 << 64)
+    x ^= x >> 29
+    return x >> (64 - 18)
+
+
+def test_compiled_templates_match_the_written_out_hash() -> None:
+    tok = tagger.tokenize(TEXT, split_sentences(TEXT))
+    f1 = tagger.stage1_features(tok)
+    hw, shape = [int(v) for v in tok.hw], [int(v) for v in tok.shape]
+    for i in (0, 3, len(hw) - 1):
+        row = set(f1[i].tolist())
+        assert _ref_bucket(_ref_key(0)) in row  # the bias template
+        assert _ref_bucket(_ref_key(10, hw[i])) in row  # the word itself
+        prev = hw[i - 1] if i > 0 else 0
+        assert _ref_bucket(_ref_key(45, prev, hw[i])) in row  # previous word + word
+        nxt = shape[i + 1] if i + 1 < len(shape) else 99
+        assert _ref_bucket(_ref_key(58, hw[i], nxt)) in row  # word + next shape (99 past the end)
+
+
+def test_packed_scores_equal_plain_int8_sums() -> None:
+    rng = np.random.default_rng(1)
+    w1 = rng.integers(-127, 128, size=(tagger.DIM, 4)).astype(np.int8)
+    w2 = rng.integers(-127, 128, size=(tagger.DIM, 4)).astype(np.int8)
+    b = np.array([0.5, -1.0, 2.0, 0.0], dtype=np.float32)
+    m = tagger.Model(w1, b, w2, b, 0.01, 0.02)
+    feats = rng.integers(0, tagger.DIM, size=(50, 70)).astype(np.int32)
+    want1 = w1.astype(np.int32)[feats].sum(axis=1) * np.float32(0.01) + b
+    want2 = w2.astype(np.int32)[feats].sum(axis=1) * np.float32(0.02)
+    assert np.allclose(m.scores(feats, 1), want1) and np.allclose(m.scores(feats, 2), want2 + b)
+    s1, base2 = m.both(feats)
+    assert np.allclose(s1, want1) and np.allclose(base2, want2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 _-.’'“”\"\u00a0\u2009\u3000\n\té,")), max_size=80))
+def test_token_offsets_match_the_token_pattern(text: str) -> None:
+    words, starts, ends = tagger._token_spans(text)
+    ms = list(tagger._TOK.finditer(text))
+    assert words == [m.group() for m in ms]
+    assert starts.tolist() == [m.start() for m in ms] and ends.tolist() == [m.end() for m in ms]

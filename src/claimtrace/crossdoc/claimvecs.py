@@ -12,18 +12,85 @@ Vectors are not kept in the store's ``state`` table (that is for small things). 
 builder takes the cache through ``NarrativeBuilder(cache=...)`` (or plain ``vectors=`` keyed by
 claim id); ``pipeline.py`` opens it with :meth:`ClaimVectorCache.for_store_url` and saves it after
 the narrative stage.
+
+:func:`recurring_claims` is the cheap lexical pre-pass that decides which claims need a vector at
+all on a large corpus: only claims that share a signature (two of their rarest content words, or an
+entity-key block) with a claim of a *different* document can recur, so only those are embedded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ClaimVectorCache", "text_key"]
+from claimtrace.crossdoc.features import STOP_WORDS
+
+__all__ = ["ClaimVectorCache", "recurring_claims", "text_key"]
+
+_WORD = re.compile(r"[^\W\d_]{3,}|\d[\d,.]*\d")
+
+
+def recurring_claims(
+    texts: Sequence[str],
+    groups: Sequence[int],
+    *,
+    keys: Sequence[Iterable[str]] | None = None,
+    rare_words: int = 6,
+    max_df: float = 0.01,
+    min_shared: int = 1,
+) -> np.ndarray:
+    """Which claims share a lexical signature with a claim of another group (document).
+
+    Each claim's signatures are the pairs among its ``rare_words`` rarest content words (stop words
+    and words found in a single claim left out, as are words in more than ``max_df`` of the
+    claims: they say nothing about recurrence), plus its ``keys`` (e.g. entity-key blocks). A claim
+    is marked when ``min_shared`` of its signatures are each shared with a claim whose ``groups``
+    value differs (3 word pairs: three rare words in common; a claim with fewer signatures needs
+    all of its own shared).
+    Cost: one pass over the words and a sort of the signatures, linear in the corpus.
+    """
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    words = [
+        {w for w in (m.group().casefold() for m in _WORD.finditer(t)) if w not in STOP_WORDS} for t in texts
+    ]
+    df: Counter[str] = Counter(w for ws in words for w in ws)
+    cap = max(20, int(max_df * n))
+    sig: list[int] = []
+    owner: list[int] = []
+    for i, ws in enumerate(words):
+        rare = sorted((w for w in ws if 2 <= df[w] <= cap), key=lambda w: (df[w], w))[:rare_words]
+        for a, b in combinations(sorted(rare), 2):
+            sig.append(hash((a, b)))
+            owner.append(i)
+        for k in keys[i] if keys is not None else ():
+            sig.append(hash(("k", k)))
+            owner.append(i)
+    del words, df
+    if not sig:
+        return np.zeros(n, dtype=bool)
+    sig_arr = np.array(sig, dtype=np.int64)
+    own = np.array(owner, dtype=np.int64)
+    del sig, owner
+    grp = np.asarray(groups, dtype=np.int64)[own]
+    _, inv = np.unique(sig_arr, return_inverse=True)
+    lo = np.full(inv.max() + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(inv.max() + 1, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(lo, inv, grp)
+    np.maximum.at(hi, inv, grp)
+    shared = lo[inv] != hi[inv]
+    # a claim's signatures are distinct (sets), so counting shared rows counts distinct signatures
+    # (a claim with fewer signatures than ``min_shared``, few rare words, needs all of them shared)
+    need = np.minimum(min_shared, np.bincount(own, minlength=n))
+    return (np.bincount(own[shared], minlength=n) >= need) & (need > 0)
 
 
 def text_key(text: str, *, model: str = "") -> str:

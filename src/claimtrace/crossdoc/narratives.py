@@ -59,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from claimtrace.crossdoc.claimvecs import ClaimVectorCache
+from claimtrace.crossdoc.claimvecs import ClaimVectorCache, recurring_claims
 from claimtrace.crossdoc.mutations import SlotOccurrence, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, states_something
@@ -134,7 +134,10 @@ class NarrativeBuilder(ClaimClustering):
     without losing claims whose subject is a pronoun); ``drift_min`` the least cosine between a
     merging cluster's centroid and the other's medoid; ``cache`` a :class:`ClaimVectorCache`
     (text-keyed vectors kept between runs; the builder adds what it encodes, the caller saves);
-    ``pool_stances`` decides a document's stance once per group of related narratives.
+    ``pool_stances`` decides a document's stance once per group of related narratives;
+    ``prefilter_above`` the number of eligible claims from which only claims that can recur (a
+    lexical signature shared with another document, ``claimvecs.recurring_claims``) are embedded
+    and clustered (0: never prefilter).
     """
 
     def __init__(
@@ -158,6 +161,7 @@ class NarrativeBuilder(ClaimClustering):
         drift_min: float = 0.35,
         cache: ClaimVectorCache | None = None,
         pool_stances: bool = True,
+        prefilter_above: int = 20_000,
     ) -> None:
         self.threshold = threshold
         self.link_threshold = link_threshold
@@ -177,6 +181,7 @@ class NarrativeBuilder(ClaimClustering):
         self.drift_min = drift_min
         self.cache = cache
         self.pool_stances = pool_stances
+        self.prefilter_above = prefilter_above
 
     # -- public ------------------------------------------------------------------------------
     def fit(
@@ -202,8 +207,14 @@ class NarrativeBuilder(ClaimClustering):
         self.rows_ = self._rows()
         by_id = {r.id: r for r in self.rows_}
         elig = [r for r in self.rows_ if r.eligible]
+        self.stats_: dict[str, int] = {"eligible": len(elig)}
+        if self.prefilter_above and len(elig) >= self.prefilter_above:
+            keep = recurring_claims([r.text for r in elig], [r.inp for r in elig], min_shared=2)
+            elig = [r for r, k in zip(elig, keep.tolist(), strict=True) if k]
+        self.stats_["candidates"] = len(elig)
         lap("rows")
         vecs = self._embed(elig)
+        self.stats_["encoded"] = self.encoded_
         self.vecs_ = {r.id: vecs[i] for i, r in enumerate(elig)}
         lap("embed")
         raw = self._cluster(elig, vecs)
@@ -290,13 +301,18 @@ class NarrativeBuilder(ClaimClustering):
         texts = list(dict.fromkeys(r.text for r in rows if r.id not in given))
         found = self.cache.lookup(texts) if self.cache is not None else {}
         todo = [t for i, t in enumerate(texts) if i not in found]
+        # texts that differ only in case, spacing or punctuation share one encoding
+        norm = {t: " ".join(_WORD.findall(t.casefold())) for t in todo}
+        rep = list({norm[t]: t for t in reversed(todo)}.values())[::-1]
         enc = self.encoder or _default_encoder
-        fresh = enc(todo) if todo else np.zeros((0, 0), dtype=np.float32)
+        fresh = enc(rep) if rep else np.zeros((0, 0), dtype=np.float32)
+        by_norm = {norm[t]: v for t, v in zip(rep, fresh, strict=True)}
+        fresh_all = np.stack([by_norm[norm[t]] for t in todo]) if todo else fresh
         if todo and self.cache is not None:
-            self.cache.add(todo, fresh)
+            self.cache.add(todo, fresh_all)
         by_text = {texts[i]: v for i, v in found.items()}
-        by_text.update(zip(todo, fresh, strict=True))
-        self.encoded_ = len(todo)
+        by_text.update(zip(todo, fresh_all, strict=True))
+        self.encoded_ = len(rep)
         dim = (
             fresh.shape[1]
             if todo
@@ -577,6 +593,15 @@ class NarrativeBuilder(ClaimClustering):
         return f"{text} ({', '.join(names)})" if names else text
 
 
+def _block_keys(row: Row) -> list[str]:
+    """The entity blocks of ``ClaimClustering._blocked`` as recurrence signatures."""
+    keys = sorted(row.slots.entity_keys)[:8]
+    out = [a + "|" + b for a, b in combinations(keys, 2)]
+    places = row.slots.keys("target") | row.slots.keys("place")
+    out += ["A:" + a + "|" + t for a in row.actors for t in places]
+    return out
+
+
 _LEADING_FUNCTION_WORD = re.compile(r"^(?:that|of|to|for|about|on|with)\s+", re.IGNORECASE)
 
 
@@ -604,6 +629,7 @@ _INIT_PARAMS = {
     "drift_min",
     "cache",
     "pool_stances",
+    "prefilter_above",
 }
 
 

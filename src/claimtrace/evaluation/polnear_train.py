@@ -71,8 +71,13 @@ def train_tagger(
     alpha: float = 3e-6,
     epochs: int = 6,
     source_shift: float = 0.3,
+    cue_shift: float = 0.0,
 ) -> dict[str, Any]:
-    """Train both stages on a PolNeAR split and write the weights; returns a small summary."""
+    """Train both stages on a PolNeAR split and write the weights; returns a small summary.
+
+    ``source_shift`` and ``cue_shift`` raise the stage-2 bias of those labels by that many standard
+    deviations of the stage-2 scores (the summary's ``score_std``).
+    """
     from claimtrace.nlp.sentences import split_sentences
 
     toks: list[tagger.Tokens] = []
@@ -105,11 +110,13 @@ def train_tagger(
     # favour sources a little: the shift (in standard deviations of the stage-2 scores) was
     # chosen on a held-out tenth of the train split
     sample = x2[:: max(1, x2.shape[0] // 50_000)]
-    b2[tagger.SRC] += source_shift * float(np.std(sample @ w2 + b2))
+    score_std = float(np.std(sample @ w2 + b2))
+    b2[tagger.SRC] += source_shift * score_std
+    b2[tagger.CUE] += cue_shift * score_std
     path = Path(out) if out else tagger.model_file()
     tagger.save_model(tagger.Model(w1, b1, w2, b2), path)
     tagger.load_model.cache_clear()
-    return {"articles": len(toks), "tokens": len(y), "path": str(path)}
+    return {"articles": len(toks), "tokens": len(y), "path": str(path), "score_std": score_std}
 
 
 __all__ = ["gold_labels", "train_tagger"]

@@ -9,8 +9,12 @@ Extraction has two steps:
    (auxiliaries and adverbs just left of a cue join it: "has also said"; "according to" is
    kept whole); every source and content run joins the nearest cue on either side, counting
    the words in between and charging for crossing sentence and paragraph boundaries, so that
-   ``“A,” he said. “B,” she added.`` gives B to *added*. A relation keeps its closest source run
-   and all its content runs (content may have several segments). A relation that has a source
+   ``“A,” he said. “B,” she added.`` gives B to *added*; a source run right after a cue
+   (``..., said Ada Morn, ...``) stays with it. A relation keeps its closest source run and all
+   its content runs (content may have several segments; runs of the same sentence at most
+   :data:`CON_GAP` unlabelled tokens apart are joined). A relation with content but
+   no source shares the source of the previous relation in its sentence (``X said A, adding
+   B``; ``X attacked Y and suggested B``). A relation that has a source
    but no content right after another relation's cue (``..., the statement said, AGENCY
    reported.``) becomes that relation's ``via``.
 
@@ -104,10 +108,12 @@ LEAD_ADVERBS = frozenset(
         "so",
     ]
 )
+_LEAD_WORDS = LEAD_ADVERBS | {"and", "but"}
 MAX_COST = 40  # a run farther than this (in words, with boundary charges) from every cue is dropped
 SENT_CHARGE = 6
 MAX_SOURCE_GAP = 4  # unlabelled tokens allowed between two pieces of one source
 PARA_CHARGE = 30
+CON_GAP = 12  # unlabelled tokens allowed inside one content run (chosen on a held-out tenth of train)
 
 
 @dataclass(slots=True)
@@ -152,9 +158,12 @@ def _fix_cues(tok: Tokens, lab: np.ndarray) -> np.ndarray:
     n = len(lab)
     is_cue = lab == CUE
     heads = np.flatnonzero(is_cue & ~np.concatenate([[False], is_cue[:-1]]))
+    if not len(heads):
+        return lab
+    cue_l, para_l = is_cue.tolist(), tok.para_start.tolist()  # (joined auxiliaries are never heads)
     for i in heads.tolist():
         j = i - 1
-        while j >= 0 and lab[j] != CUE and not tok.para_start[j + 1]:
+        while j >= 0 and not cue_l[j] and not para_l[j + 1]:
             w = _low(words[j])
             if w in AUX_LEFT or w.endswith("n't"):
                 j -= 1
@@ -228,6 +237,8 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
             cost += PARA_CHARGE * (para[g1 + 1] - para[g0])
             if lbl == SRC and kk == k:
                 cost -= 0.5  # sources usually precede their cue
+            elif lbl == SRC and cb == a:
+                cost -= 1.0  # "..., said Ada Morn, a spokeswoman who ...": right after the cue
             if best is None or cost < best[0]:
                 best = (cost, kk)
         if best is None or best[0] > MAX_COST:
@@ -239,12 +250,12 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
         source = None
         if srcs[k]:
             a, b = _source_run(srcs[k], ca, cb, lab)
-            if (b - a > 2 and _low(tok.words[a]) in LEAD_ADVERBS | {"and", "but"}) or (
+            if (b - a > 2 and _low(tok.words[a]) in _LEAD_WORDS) or (
                 b - a > 2 and tok.words[a].endswith("ly") and tok.words[a + 1] == ","
             ):
                 a += 2 if tok.words[a + 1] == "," else 1  # "Previously, the spokesperson ..."
             source = _strip(text, (starts[a], ends[b - 1]))
-        content = [_strip(text, (starts[a], ends[b - 1])) for a, b in cons[k]]
+        content = [_strip(text, (starts[a], ends[b - 1])) for a, b in _join_content(cons[k], lab, sent)]
         content = [c for c in content if c[0] < c[1]]
         words = [_low(w) for w in tok.words[ca:cb]]
         lemma = next((w for w in words if w in REPORT_FORMS), words[0] if words else "")
@@ -258,7 +269,35 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
         att.start = min([s_lo, *(s for s, _e in spans)])
         att.end = max([s_hi, *(e for _s, e in spans)])
         out.append(att)
+    _share_sources(out, [sent[ca] for _l, ca, _cb in cues])
     return _fold_via(text, out)
+
+
+def _share_sources(atts: list[Attribution], sents: list[int]) -> None:
+    """``X said A, saying B`` / ``X attacked Y and then suggested B``: the later cue shares X.
+
+    A relation with content but no source takes the source of the previous relation when both
+    cues are in the same sentence (PolNeAR links one source span to both relations).
+    """
+    for k in range(1, len(atts)):
+        att, prev = atts[k], atts[k - 1]
+        if att.source is not None or not att.content or prev.source is None or sents[k] != sents[k - 1]:
+            continue
+        if prev.source[0] < att.cue[0]:
+            att.source = prev.source
+
+
+def _join_content(runs: list[tuple[int, int]], lab: np.ndarray, sent: list[int]) -> list[tuple[int, int]]:
+    """Content runs of one relation a few unlabelled tokens apart (same sentence) become one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(runs):
+        if out:
+            pa, pb = out[-1]
+            if 0 <= a - pb <= CON_GAP and sent[a] == sent[pb - 1] and not lab[pb:a].any():
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def _source_run(runs: list[tuple[int, int]], ca: int, cb: int, lab: np.ndarray) -> tuple[int, int]:

@@ -83,9 +83,8 @@ _TRIGGERS = (
     "debunk",
     "disput",
 )
-_TRIGGER_RE = re.compile(
-    r"\b(?=[%s])(?:%s)" % ("".join(sorted({t[0] for t in _TRIGGERS})), "|".join(_TRIGGERS)), re.IGNORECASE
-)
+_FIRST = "".join(sorted({t[0] for t in _TRIGGERS}))
+_TRIGGER_RE = re.compile(rf"\b(?=[{_FIRST}])(?:{'|'.join(_TRIGGERS)})", re.IGNORECASE)
 
 
 class HedgeIndex:

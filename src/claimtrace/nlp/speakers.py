@@ -247,13 +247,17 @@ def _unattributed(
         taken.extend(a.content)
     taken.sort()
     t_starts = [s for s, _e in taken]
+    # the latest end among the (up to) 8 spans starting before position k of ``taken``
+    recent_end = [-1] + [max(e for _s, e in taken[max(0, k - 7) : k + 1]) for k in range(len(taken))]
     out = []
     for s, e in sentences:
         seg = text[s:e]
-        if len(_WORD.findall(seg)) < 6 or seg.rstrip().endswith("?") or not seg.rstrip().endswith((".", "!")):
+        tail = seg.rstrip()
+        if tail.endswith("?") or not tail.endswith((".", "!")):
             continue
-        i = bisect.bisect_left(t_starts, e)
-        if any(ts < e and te > s for ts, te in taken[max(0, i - 8) : i]):
+        if recent_end[bisect.bisect_left(t_starts, e)] > s:  # overlaps one of those spans
+            continue
+        if len(_WORD.findall(seg)) < 6:
             continue
         if res.doc.quote_at(s) is not None or res.doc.quote_at(max(s, e - 2)) is not None:
             continue

@@ -13,8 +13,15 @@ stages:
    side (distance, commas, quotes in between), which gives the spans their shape.
 
 Every feature is a template id combined with per-token integer values and hashed into
-:data:`DIM` buckets, so featurising is a handful of vectorised numpy operations per document
-and the model file holds only weights (no vocabulary, no text). The weights live in
+:data:`DIM` buckets, so the model file holds only weights (no vocabulary, no text).
+
+**Speed.** Per word *type* attributes (hash, suffix hash, shape, cue class) are computed once
+and kept in a process-wide table (:class:`_Vocab`); token offsets come from the positions of
+the non-space characters (:func:`_token_spans`); each stage's templates are compiled once into
+a :class:`_Plan` that hashes all templates of one arity in a single numpy pass over a
+(columns x tokens) matrix; scoring packs a bucket's four int8 weights into one uint64
+(:mod:`claimtrace.nlp.tagger_model`), so a token's scores are one integer sum. A document
+costs a few dozen numpy calls, independent of the number of templates. The weights live in
 ``data/attribution_tagger.npz`` and are rebuilt from the PolNeAR train split by
 ``python -m claimtrace.evaluation.polnear train DIR`` (see
 :mod:`claimtrace.evaluation.polnear_train`).
@@ -25,18 +32,26 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from claimtrace.nlp.cues import BELIEF_FORMS, REPORT_FORMS, learned_forms
 from claimtrace.nlp.quotes import Quote, find_quotes
+from claimtrace.nlp.tagger_model import (
+    CON,
+    CUE,
+    LABELS,
+    OUTSIDE,
+    SRC,
+    Model,
+    load_model,
+    model_file,
+    save_model,
+    softmax,
+)
 
 _BITS = 18
 DIM = 1 << _BITS
-LABELS = ("O", "SRC", "CUE", "CON")
-OUTSIDE, SRC, CUE, CON = 0, 1, 2, 3
 MODEL_VERSION = "tagger.v1"
 
 _TOK = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
@@ -87,7 +102,7 @@ def _h(s: str) -> int:
 
 
 class _Vocab:
-    """Word type -> row of per-type attributes (hash, suffix hash, shape, cue class, cue-like, alnum)."""
+    """Word type -> row of per-type attributes (see :meth:`lookup`)."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
@@ -140,7 +155,7 @@ class _Vocab:
         return row
 
     def lookup(self, words: list[str]) -> np.ndarray:
-        """Per-token attribute rows (hash, suffix hash, shape, cue class, cue-like, alnum)."""
+        """Per-token attribute rows: hash, suffix hash, shape, cue class, cue-like, alnum."""
         try:  # the common case: every word seen before
             rows = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int64, count=len(words))
         except KeyError:
@@ -231,11 +246,13 @@ def tokenize(text: str, sentences: list[tuple[int, int]], *, quotes: list[Quote]
     if quotes is None:
         quotes = find_quotes(text)
     quotes = [q for q in quotes if not q.scare]
+    a = b = closers = np.zeros(0, dtype=np.int64)  # token ranges of the (non-empty) quotes
     if quotes and n:
         qpos = np.array([(q.inner_start, q.inner_end, q.start) for q in quotes], dtype=np.int64)
         a, b, closers = np.searchsorted(starts, qpos.T, side="left")
         keep = a < b
         a, b, closers = a[keep], b[keep], closers[keep]
+    if len(a):
         # quotes are disjoint and in order: each token belongs to the last quote opening at or before it
         qi = np.searchsorted(a, np.arange(n), side="right") - 1
         inq = (qi >= 0) & (np.arange(n) < b[np.maximum(qi, 0)])
@@ -262,29 +279,14 @@ def tokenize(text: str, sentences: list[tuple[int, int]], *, quotes: list[Quote]
         if after_q:
             q_after = np.where(inq, np.array(after_q, dtype=np.uint64)[np.maximum(qi, 0)], _U64(0))
             q_before = np.where(inq, np.array(before_q, dtype=np.uint64)[np.maximum(qi, 0)], _U64(0))
+    alnum = attrs[:, 5] > 0
     return Tokens(
-        starts, ends, words, hw, suf, shape, cls, cand, inq, sent, para_start, q_after, q_before, attrs[:, 5] > 0
+        starts, ends, words, hw, suf, shape, cls, cand, inq, sent, para_start, q_after, q_before, alnum=alnum
     )
 
 
 def _seed(t: int) -> int:
     return (t + 1) * 0x9E3779B97F4A7C15 % (1 << 64)
-
-
-def _mix(t: int, *vals: np.ndarray | int) -> np.ndarray:
-    """Raw 64-bit key of template ``t`` with per-token values (see :func:`_finish`)."""
-    x: np.ndarray = np.full(1, _seed(t), dtype=np.uint64)
-    for v in vals:
-        x = x * _M3 + np.asarray(v, dtype=np.uint64)
-    return x
-
-
-def _finish(keys: list[np.ndarray], n: int) -> np.ndarray:
-    """Stack raw keys into an (n, templates) matrix of bucket indexes."""
-    x = np.empty((n, len(keys)), dtype=np.uint64)
-    for j, k in enumerate(keys):
-        x[:, j] = k
-    return _buckets(x)
 
 
 def _buckets(x: np.ndarray) -> np.ndarray:
@@ -306,8 +308,8 @@ class _Plan:
 
     A template is ``(template id, columns)``; a column is a per-token value array named
     ``"name"`` or ``"name@o"`` (``name[i + o]``, past the edges :data:`_PAD_FILL` or 0). The raw
-    key of a template is ``(seed(t) * M3 + v1) * M3 + v2 ...`` (the key :func:`_mix` computes),
-    evaluated for all templates of one arity at once, then mixed into bucket indexes.
+    key of a template is ``(seed(t) * M3 + v1) * M3 + v2 ...`` (uint64 arithmetic), evaluated for
+    all templates of one arity at once, then mixed into bucket indexes (:func:`_buckets`).
     """
 
     def __init__(self, specs: list[Spec]) -> None:
@@ -360,18 +362,6 @@ class _Plan:
             out[pos] = x
         got: np.ndarray = _buckets(out).T  # (n, templates), column-major
         return got
-
-
-def _shift(a: np.ndarray, o: int, fill: int = 0) -> np.ndarray:
-    """``a[i + o]`` with ``fill`` beyond the edges."""
-    if o == 0:
-        return a
-    out = np.full_like(a, fill)
-    if o > 0:
-        out[:-o] = a[o:]
-    else:
-        out[-o:] = a[:o]
-    return out
 
 
 def _nearest(masks: np.ndarray, sent: np.ndarray) -> np.ndarray:
@@ -563,119 +553,6 @@ def stage2_extra(tok: Tokens, labels: np.ndarray, probs: np.ndarray | None = Non
     return _STAGE2_PROBS.buckets(values, n)
 
 
-@dataclass
-class Model:
-    """Two weight matrices (DIM x labels) and their biases.
-
-    Weights are float32 while training; the shipped model keeps them as int8 with one scale per
-    matrix (``s1``/``s2``), and scores by gathering each feature's four weights packed into one
-    uint64 (see :func:`_pack`), so a token's scores are one integer sum over its features.
-    """
-
-    w1: np.ndarray
-    b1: np.ndarray
-    w2: np.ndarray
-    b2: np.ndarray
-    s1: float = 1.0
-    s2: float = 1.0
-    _packed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
-
-    def _tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self._packed is None:
-            p1, p2 = _pack(self.w1), _pack(self.w2)
-            self._packed = (p1, p2, np.ascontiguousarray(np.stack([p1, p2], axis=1)))
-        return self._packed
-
-    def scores(self, feats: np.ndarray, stage: int) -> np.ndarray:
-        """Label scores, shape (n tokens, labels)."""
-        w, b, scale = (self.w1, self.b1, self.s1) if stage == 1 else (self.w2, self.b2, self.s2)
-        n = feats.shape[0]
-        if n == 0:
-            return np.zeros((0, len(LABELS)), dtype=np.float32)
-        if w.dtype == np.int8:
-            table = self._tables()[stage - 1]
-            out: np.ndarray = _lane_sums(np.take(table, feats.T).sum(axis=0), feats.shape[1]) * np.float32(scale) + b
-            return out
-        out = w[feats].sum(axis=1, dtype=np.float32) + b
-        return out
-
-    def both(self, f1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Stage-1 scores and the stage-2 scores of the stage-1 features (no stage-2 bias)."""
-        if self.w1.dtype != np.int8:
-            return self.scores(f1, 1), self.w2[f1].sum(axis=1, dtype=np.float32)
-        t = f1.shape[1]
-        both = np.take(self._tables()[2], f1.T, axis=0).sum(axis=0)  # (n, 2): one row read per feature
-        s1 = _lane_sums(both[:, 0], t) * np.float32(self.s1) + self.b1
-        return s1, _lane_sums(both[:, 1], t) * np.float32(self.s2)
-
-
-_LANES = np.array([0, 16, 32, 48], dtype=np.uint64)
-
-
-def _pack(w: np.ndarray) -> np.ndarray:
-    """int8 weights (DIM, 4) -> one uint64 per bucket holding the four weights + 128 as 16-bit lanes.
-
-    Summing up to 257 such words never carries from one lane into the next, so a row of gathered
-    words sums with one plain integer reduction and the lanes are read back by :func:`_lane_sums`.
-    """
-    u = (w.astype(np.int64) + 128).astype(np.uint64)
-    out: np.ndarray = (u << _LANES).sum(axis=1, dtype=np.uint64)
-    return out
-
-
-def _lane_sums(packed: np.ndarray, terms: int) -> np.ndarray:
-    """Per-label int32 weight sums from summed packed words of ``terms`` features."""
-    if terms > 257:
-        raise ValueError("too many feature templates for 16-bit lanes")
-    out: np.ndarray = ((packed[:, None] >> _LANES) & _U64(0xFFFF)).astype(np.int32) - np.int32(128 * terms)
-    return out
-
-
-def softmax(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of label scores."""
-    e = np.exp(scores - scores.max(axis=1, keepdims=True))
-    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
-    return out
-
-
-def model_file() -> Path:
-    """Path of the shipped tagger weights."""
-    return Path(__file__).resolve().parents[1] / "data" / "attribution_tagger.npz"
-
-
-def save_model(model: Model, path: str | Path) -> None:
-    """Write the weights as int8 with one scale per matrix (compressed ``.npz``)."""
-    arrays: dict[str, np.ndarray] = {}
-    for name, w, b, s in (("1", model.w1, model.b1, model.s1), ("2", model.w2, model.b2, model.s2)):
-        if w.dtype == np.int8:
-            arrays["w" + name], scale = w, s
-        else:
-            scale = float(np.abs(w).max()) / 127 or 1.0
-            arrays["w" + name] = np.round(w / scale).astype(np.int8)
-        arrays["s" + name] = np.array([scale], dtype=np.float32)
-        arrays["b" + name] = b.astype(np.float32)
-    np.savez_compressed(Path(path), **arrays)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=1)
-def load_model(path: str | None = None) -> Model | None:
-    """The shipped model (``None`` when the weights file is missing)."""
-    p = Path(path) if path else model_file()
-    if not p.exists():
-        return None
-    z = np.load(p)
-    if z["w1"].dtype == np.int8:
-        return Model(
-            np.ascontiguousarray(z["w1"]),
-            z["b1"].astype(np.float32),
-            np.ascontiguousarray(z["w2"]),
-            z["b2"].astype(np.float32),
-            float(z["s1"][0]),
-            float(z["s2"][0]),
-        )
-    return Model(*(z[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2")))
-
-
 def tag(
     text: str,
     sentences: list[tuple[int, int]],
@@ -700,8 +577,12 @@ def tag(
 
 
 __all__ = [
+    "CON",
+    "CUE",
     "DIM",
     "LABELS",
+    "OUTSIDE",
+    "SRC",
     "Model",
     "Tokens",
     "load_model",
