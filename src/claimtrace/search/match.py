@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from claimtrace.errors import E070, ClaimtraceError
+from claimtrace.nlp.quantities import find_quantities
 from claimtrace.search.search import claim_records, narrative_index
 from claimtrace.search.sync import EncodeFn, _default_encode, load_indexes, reference_id, reference_text
 from claimtrace.store.base import Store
@@ -37,36 +38,8 @@ MIN_SENTENCE_WORDS = 6
 
 _CAP = re.compile(r"\b[A-Z][\w'’.-]*\w|\b[A-Z]\b")
 _NUM = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%)?")
+_DIGITS = re.compile(r"\d")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“”(]\s*)$")
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 def _common_words() -> frozenset[str]:
@@ -93,7 +66,7 @@ def _names(text: str) -> dict[str, str]:
 
 
 def _numbers(text: str) -> dict[str, str]:
-    """Numbers (normalised -> as written): digits with separators, percentages, one..twenty."""
+    """Numbers (normalised -> as written): digits with separators, percentages, number words."""
     out: dict[str, str] = {}
     for m in _NUM.finditer(text):
         raw = m.group(0)
@@ -101,8 +74,9 @@ def _numbers(text: str) -> dict[str, str]:
         if "." in norm and norm.rstrip("%").replace(".", "").isdigit() and norm.count(".") > 1:
             norm = norm.replace(".", "")  # 1.000.000 style thousands
         out.setdefault(norm, raw)
-    for m in _NUMBER_WORD.finditer(text):
-        out.setdefault(_NUMBER_WORDS[m.group(1).lower()], m.group(0))
+    for q in find_quantities(text):  # numbers in words ("sixty", "a dozen") as the extractor reads them
+        if not _DIGITS.search(q.text):
+            out.setdefault(f"{q.value:g}", q.text)
     return out
 
 
