@@ -45,6 +45,7 @@ def recurring_claims(
     rare_words: int = 6,
     max_df: float = 0.01,
     min_shared: int = 1,
+    max_chance: float | None = None,
 ) -> np.ndarray:
     """Which claims share a lexical signature with a claim of another group (document).
 
@@ -53,7 +54,9 @@ def recurring_claims(
     claims: they say nothing about recurrence), plus its ``keys`` (e.g. entity-key blocks). A claim
     is marked when ``min_shared`` of its signatures are each shared with a claim whose ``groups``
     value differs (3 word pairs: three rare words in common; a claim with fewer signatures needs
-    all of its own shared).
+    all of its own shared). ``max_chance`` drops word pairs expected to co-occur by chance
+    (``df(a) * df(b) / n`` above it; two words in two claims each always count), so the share
+    of claims marked by chance stays flat as the corpus grows.
     Cost: one pass over the words and a sort of the signatures, linear in the corpus.
     """
     n = len(texts)
@@ -69,12 +72,14 @@ def recurring_claims(
     for i, ws in enumerate(words):
         rare = sorted((w for w in ws if 2 <= df[w] <= cap), key=lambda w: (df[w], w))[:rare_words]
         for a, b in combinations(sorted(rare), 2):
+            if max_chance is not None and df[a] * df[b] > max(4.0, max_chance * n):
+                continue  # expected to meet by chance: no evidence of recurrence
             sig.append(hash((a, b)))
             owner.append(i)
         for k in keys[i] if keys is not None else ():
             sig.append(hash(("k", k)))
             owner.append(i)
-    del words, df
+    del words
     if not sig:
         return np.zeros(n, dtype=bool)
     sig_arr = np.array(sig, dtype=np.int64)
