@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def open(db: str = "claimtrace.db"):  # type: ignore[no-untyped-def]  # noqa: A001
+def open(db: str = "claimtrace.db"):  # type: ignore[no-untyped-def]
     """Open (or create) a corpus stored at ``db`` (a path or a ``sqlite:///``/``postgresql://`` URL)."""
     from claimtrace.api import Corpus
 
