@@ -327,16 +327,7 @@ def stage_entities(docs: list[ReuseDoc], ctx: dict[str, Any]) -> dict[str, Any]:
 def stage_reuse(docs: list[ReuseDoc], ctx: dict[str, Any]) -> dict[str, Any]:
     analyses: dict[str, DocAnalysis] | None = ctx.get("analyses")
     if analyses is not None:  # as pipeline.run_crossdoc: the analyses' sentences and claims
-        docs = [
-            ReuseDoc(
-                id=d.id,
-                text=d.text,
-                sentences=analyses[d.id].sentences if d.id in analyses else [],
-                published=d.published,
-                claims=analyses[d.id].claims if d.id in analyses else [],
-            )
-            for d in docs
-        ]
+        docs = [ReuseDoc.from_document(d, analyses.get(d.id)) for d in ctx["documents"]]
         ctx["reuse_docs"] = docs
     det = ReuseDetector(use_embeddings=ctx.get("use_embeddings", True))
     det.fit(docs)
@@ -356,19 +347,7 @@ def stage_stories(docs: list[ReuseDoc], ctx: dict[str, Any]) -> dict[str, Any]:
 
     analyses: dict[str, DocAnalysis] = ctx["analyses"]
     clusterer = StoryClusterer()
-    clusterer.partial_fit(
-        [
-            StoryDoc(
-                id=d.id,
-                text=d.text,
-                title=d.title,
-                published=d.published,
-                entity_keys=[m.key for m in analyses[d.id].mentions] if d.id in analyses else [],
-                outlet=d.outlet,
-            )
-            for d in ctx["documents"]
-        ]
-    )
+    clusterer.partial_fit([StoryDoc.from_document(d, analyses.get(d.id)) for d in ctx["documents"]])
     stories = clusterer.stories()
     state = json.dumps(clusterer.to_state())  # the pipeline stores it
     return {"stories": len(stories), "state_mb": round(len(state) / 1e6, 1)}

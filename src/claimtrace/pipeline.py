@@ -110,18 +110,7 @@ def run_crossdoc(
     tick("entities")
 
     with _timed(report, "reuse"):
-        reuse_docs = [
-            ReuseDoc(
-                id=d.id,
-                text=d.text,
-                sentences=analyses[d.id].sentences if d.id in analyses else [],
-                published=d.published,
-                credits=d.credits,
-                outlet=d.outlet,
-                claims=analyses[d.id].claims if d.id in analyses else [],
-            )
-            for d in docs
-        ]
+        reuse_docs = [ReuseDoc.from_document(d, analyses.get(d.id)) for d in docs]
         links = ReuseDetector().fit(reuse_docs).links()
         links = assign_sources(links, reuse_docs)
         store.replace_reuse(links)
@@ -133,18 +122,7 @@ def run_crossdoc(
         state = store.get_state(STORY_STATE_KEY)
         clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
         known = {doc_id for story in clusterer.stories() for doc_id in story.documents}
-        new_docs = [
-            StoryDoc(
-                id=d.id,
-                text=d.text,
-                title=d.title,
-                published=d.published,
-                entity_keys=[m.key for m in analyses[d.id].mentions] if d.id in analyses else [],
-                outlet=d.outlet,
-            )
-            for d in docs
-            if d.id not in known
-        ]
+        new_docs = [StoryDoc.from_document(d, analyses.get(d.id)) for d in docs if d.id not in known]
         if new_docs:
             clusterer.partial_fit(new_docs)
         stories = clusterer.stories()

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from claimtrace.model import DocAnalysis, Document
+
 
 @dataclass
 class StoryDoc:
@@ -27,6 +29,18 @@ class StoryDoc:
     entity_keys: Sequence[str] = ()
     outlet: str | None = None
     vector: Sequence[float] | None = None  # optional precomputed embedding (L2-normalised)
+
+    @classmethod
+    def from_document(cls, doc: Document, analysis: DocAnalysis | None = None) -> StoryDoc:
+        """The story view of a stored document and (optionally) its per-document analysis."""
+        return cls(
+            id=doc.id,
+            text=doc.text,
+            title=doc.title,
+            published=doc.published,
+            entity_keys=[m.key for m in analysis.mentions] if analysis else [],
+            outlet=doc.outlet,
+        )
 
 
 @dataclass
