@@ -21,6 +21,7 @@ import numpy as np
 
 from claimtrace.crossdoc.mutations import time_key
 from claimtrace.crossdoc.slots import ClaimSlots
+from claimtrace.crossdoc.unionfind import UnionFind
 from claimtrace.model import Claim
 
 __all__ = ["ClaimClustering"]
@@ -53,19 +54,6 @@ class Row:
     def __post_init__(self) -> None:
         self.actors = frozenset(self.slots.keys("actor"))
         self.locs = frozenset(_locs(self.slots))
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
 
 
 def _dot(a: Counter[str], b: Counter[str], weights: dict[str, float] | None = None) -> float:
@@ -256,7 +244,7 @@ class ClaimClustering:
             if s >= self.threshold:
                 scored.append((s, a, b))
         scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-        uf = _UnionFind(n)
+        uf: UnionFind[int] = UnionFind()
         self.entity_weight_ = _entity_weights(rows)
         prof = {i: _Profile.of(rows[i], vecs[i], i) for i in range(n)}
         for _s, a, b in scored:
@@ -272,7 +260,7 @@ class ClaimClustering:
                 cen = pb.sum / max(float(np.linalg.norm(pb.sum)), 1e-9)
                 if self._adjust(float(vecs[pa.medoid] @ cen)) < self.drift_min:
                     continue
-            uf.parent[rb] = ra
+            uf.attach(rb, ra)
             pa.absorb(prof.pop(rb), vecs)
         groups: dict[int, list[str]] = defaultdict(list)
         for i, r in enumerate(rows):

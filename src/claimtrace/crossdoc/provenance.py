@@ -33,6 +33,7 @@ from dataclasses import replace
 from typing import Any
 
 from claimtrace.crossdoc.reuse import ReuseDoc
+from claimtrace.crossdoc.unionfind import UnionFind
 from claimtrace.model import ReuseLink
 
 __all__ = ["PROVENANCE_VERSION", "assign_sources", "group_passages", "provenance_chains"]
@@ -42,32 +43,13 @@ PROVENANCE_VERSION = "provenance.v1"
 Passage = tuple[str, int, int]  # (doc id, start, end)
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Passage, Passage] = {}
-
-    def find(self, x: Passage) -> Passage:
-        self.parent.setdefault(x, x)
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: Passage, b: Passage) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _ends(link: ReuseLink) -> tuple[Passage, Passage]:
     return (link.a_doc, link.a_start, link.a_end), (link.b_doc, link.b_start, link.b_end)
 
 
 def group_passages(links: Sequence[ReuseLink]) -> list[list[Passage]]:
     """Connected groups of passages (overlapping passages of one document merged), each sorted."""
-    uf = _UnionFind()
+    uf: UnionFind[Passage] = UnionFind()
     by_doc: dict[str, list[Passage]] = defaultdict(list)
     for link in links:
         a, b = _ends(link)
