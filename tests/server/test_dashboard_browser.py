@@ -19,23 +19,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "dashboard-screenshot.png"
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"{CHROMIUM} not found (apt-get install chromium): browser tests skipped", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright python package is not installed")
 uvicorn = pytest.importorskip("uvicorn")
 
 from _server_fixtures import build, fake_encode  # noqa: E402
@@ -73,14 +58,6 @@ def clean_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def hostile_url(corpus: dict[str, Any]) -> Iterator[str]:
     yield from _serve(corpus["db"])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser: Any, base: str, hash_: str = "#/") -> tuple[Any, list[str], list[str]]:
