@@ -88,7 +88,7 @@ class Mention(Record):
     end: int
     text: str
     type: EntityType
-    key: str  # canonical entity key, e.g. "gaz:islamic-state" or "name:sergey naryshkin"
+    key: str  # canonical entity key, e.g. "gaz:islamic-state" or "name:anna petrova"
     name: str  # canonical display name of that entity
 
 

@@ -780,7 +780,7 @@ _APPOSITION_GAP = re.compile(r"(?:\s+(?:of|for|at|in|to)\s+[^,.;:!?“”\"]{1,7
 
 
 def _appositive(text: str, ms: list[_M], n: int, end: int) -> _M | None:
-    """ "the spokesperson for the Foreign Ministry, Maria Zakharova": the person named right after."""
+    """ "the spokesperson for the Foreign Ministry, Anna Petrova": the person named right after."""
     for m in ms[n:]:
         if m.start < end:
             continue

@@ -4,7 +4,7 @@
 
 1. applies acronyms learned from definitions anywhere in the corpus ("Syrian Arab Army (SAA)"
    in one article links a bare "SAA" in another);
-2. merges a surname-only key (``name:naryshkin``) into the one full-name person of the corpus
+2. merges a surname-only key (``name:petrova``) into the one full-name person of the corpus
    with that surname (never when two people share it);
 3. builds one entity per key with a stable id (``"E" + sha1(key)[:10]``), a display name, a
    type, its aliases (every surface form seen, learned acronyms) and its mentions;
