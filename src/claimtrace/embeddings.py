@@ -116,29 +116,50 @@ class OnnxEncoder:
                     _export_onnx(path)
         options = ort.SessionOptions()
         options.intra_op_num_threads = int(os.environ.get("CLAIMTRACE_THREADS", "0") or 0)
+        # no arena: batch shapes vary, and an arena keeps the largest batch's buffers for good
+        options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = tokenizers.Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()  # batches are padded in :meth:`_pooled`
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, EMBED_DIM), dtype=np.float32)
         out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-        # sort by length so each batch pads little
+        # sort by length so each batch pads little; tokenise a chunk at a time, and cap the
+        # tokens of a batch (batch x longest) so a batch of long texts stays small in memory
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for lo in range(0, len(order), batch_size):
-            idx = order[lo : lo + batch_size]
-            enc = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            hidden = self.session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            )[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            out[idx] = pooled
+        budget = batch_size * 64
+        for lo in range(0, len(order), 16 * batch_size):
+            chunk = order[lo : lo + 16 * batch_size]
+            ids_of = [e.ids for e in self.tokenizer.encode_batch([texts[i] or " " for i in chunk])]
+            start = 0
+            while start < len(chunk):
+                stop = start + 1
+                while stop < len(chunk) and stop - start < batch_size:
+                    longest = max(len(ids_of[start]), len(ids_of[stop]))
+                    if (stop - start + 1) * longest > budget:
+                        break
+                    stop += 1
+                out[chunk[start:stop]] = self._pooled(ids_of[start:stop])
+                start = stop
         return _normalise(out)
+
+    def _pooled(self, rows: list[list[int]]) -> np.ndarray:
+        """Mean-pooled hidden states of one batch of token id lists (padded here)."""
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for k, r in enumerate(rows):
+            ids[k, : len(r)] = r
+            mask[k, : len(r)] = 1
+        hidden = self.session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled: np.ndarray = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled
 
 
 class TorchEncoder:

@@ -65,6 +65,28 @@ def _fold(token: str) -> str:
     return tok
 
 
+# token -> (term or "" when dropped, is a number, is all caps of 2+ letters, starts upper but not all caps)
+_TOKEN_INFO: dict[str, tuple[str, bool, bool, bool]] = {}
+
+
+def _token_info(tok: str) -> tuple[str, bool, bool, bool]:
+    info = _TOKEN_INFO.get(tok)
+    if info is None:
+        term = _fold(tok)
+        if (len(term) < 2 and not term.isdigit()) or term in STOP_WORDS:
+            term = ""
+        number = bool(term) and term[0].isdigit()
+        if number:
+            term = term.replace(",", "")
+            if term.endswith("."):
+                term = term[:-1]
+        upper = tok.isupper()
+        info = (term, number, upper and len(tok) > 1, tok[0].isupper() and not upper)
+        if len(_TOKEN_INFO) < 500_000:
+            _TOKEN_INFO[tok] = info
+    return info
+
+
 def term_bag(
     text: str,
     *,
@@ -89,33 +111,34 @@ def term_bag(
     sentences = _sentences(body)
     counts: dict[str, float] = defaultdict(float)
     proper: set[str] = set()
-    forms: dict[str, Counter[str]] = {}
-    seq: list[str] = []
+    first: dict[str, str] = {}  # term -> its first surface form
+    occurrences: dict[str, int] = defaultdict(int)
+    several: dict[str, Counter[str]] = {}  # terms seen in more than one form -> form counts
+
+    def see(term: str, tok: str) -> None:
+        if term in several:
+            several[term][tok] += 1
+        elif first.setdefault(term, tok) != tok:
+            several[term] = Counter({first[term]: occurrences[term], tok: 1})
+        occurrences[term] += 1
+
     for k, sent in enumerate(sentences):
         add = 1.0 + lead_boost if k < lead_sentences else 1.0
-        toks = _TOKEN.findall(sent)
-        for j, tok in enumerate(toks):
-            term = _fold(tok)
-            if len(term) < 2 and not term.isdigit():
+        for j, tok in enumerate(_TOKEN.findall(sent)):
+            term, number, caps, capital = _token_info(tok)
+            if not term:
                 continue
-            if term in STOP_WORDS:
-                continue
-            if term[0].isdigit():
-                term = term.replace(",", "")
-                if term.endswith("."):
-                    term = term[:-1]
-            elif (tok[0].isupper() and j > 0 and not tok.isupper()) or (tok.isupper() and len(tok) > 1):
+            if not number and (caps or (capital and j > 0)):
                 proper.add(term)
             counts[term] += add
-            forms.setdefault(term, Counter())[tok] += 1
-            seq.append(term)
+            see(term, tok)
     if title:
         for tok in _TOKEN.findall(title):
             term = _fold(tok)
             if term in STOP_WORDS or (len(term) < 2 and not term.isdigit()):
                 continue
             counts[term] += title_weight
-            forms.setdefault(term, Counter())[tok] += 1
+            see(term, tok)
     weights: dict[str, float] = {}
     for term, tf in counts.items():
         if term[0].isdigit():
@@ -126,7 +149,7 @@ def term_bag(
             w = common_weight
         if w > 0:
             weights[term] = w * (1.0 + math.log(tf)) if tf >= 1 else w * tf
-    surface = {t: _best_form(forms[t]) for t in weights}
+    surface = {t: _best_form(several[t]) if t in several else first[t] for t in weights}
     return TermBag(weights=weights, forms=surface)
 
 

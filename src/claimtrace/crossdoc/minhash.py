@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["BandIndex", "MinHasher", "shingle_hashes", "token_hashes"]
+__all__ = ["BandIndex", "MinHasher", "shingle_hashes", "shingles_of_hashes", "token_hashes"]
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _TOKEN_CACHE: dict[str, int] = {}
@@ -54,19 +54,24 @@ def shingle_hashes(tokens: Sequence[str], size: int) -> np.ndarray:
 
     A sequence shorter than ``size`` gives one shingle made of all its tokens.
     """
-    base = token_hashes(tokens).astype(np.uint64)
+    return np.unique(shingles_of_hashes(token_hashes(tokens), size))
+
+
+def shingles_of_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
+    """The 32-bit hashes of the ``size``-grams of a sequence of token hashes (not deduplicated)."""
+    base = hashes.astype(np.uint64)
     if size <= 1 or len(base) <= size:
         if size > 1 and len(base) > 0:
             whole = 0
             for value in base.tolist():
                 whole = (whole * 0x9E3779B1 + value) & 0xFFFFFFFF
             return np.array([whole], dtype=np.uint32)
-        return np.unique(base.astype(np.uint32))
+        return base.astype(np.uint32)
     n = len(base) - size + 1
     acc = base[:n].copy()
     for k in range(1, size):
         acc = (acc * np.uint64(0x9E3779B1) + base[k : k + n]) & _MASK32
-    return np.unique(acc.astype(np.uint32))
+    return acc.astype(np.uint32)
 
 
 class MinHasher:

@@ -38,7 +38,8 @@ new documents, which are matched against everything indexed before (only new pai
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import zlib
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ from typing import Any
 import numpy as np
 import regex as re
 
-from claimtrace.crossdoc.minhash import BandIndex, MinHasher, shingle_hashes
+from claimtrace.crossdoc.minhash import BandIndex, MinHasher, shingles_of_hashes
 from claimtrace.errors import require
 from claimtrace.model import Claim, DocAnalysis, Document, ReuseLink
 
@@ -174,7 +175,9 @@ class ReuseDetector:
         self._ann_sids: list[int] = []
         self._embedded: dict[int, int] = {}  # sid -> row in the ANN index
         self._scorer: Any = None
-        self._df: Counter[str] = Counter()  # in how many sentences each content word occurs
+        self._vocab: dict[str, int] = {}  # content word -> word id
+        self._word_hash: list[int] = []  # word id -> CRC-32 of the word
+        self._df = np.zeros(0, dtype=np.int64)  # word id -> in how many sentences it occurs
         self.stats: dict[str, int] = defaultdict(int)
 
     # ----------------------------------------------------------------- helpers
@@ -212,9 +215,10 @@ class ReuseDetector:
             self._index = BandIndex(bands=self.bands, rows=self.rows, window=self.window)
         assert self._index is not None
         first_new = len(self._sid_doc)
-        sets: list[np.ndarray] = []
-        contents: list[list[str]] = []
-        empty = np.zeros(0, dtype=np.uint32)
+        # content words of every new sentence as word ids, flat, with one offset per sentence
+        words: list[int] = []
+        offsets = [0]
+        vocab, word_hash = self._vocab, self._word_hash
         for doc in docs:
             d = len(self.docs)
             self.docs.append(doc)
@@ -230,18 +234,17 @@ class ReuseDetector:
                     if lowered is not None
                     else _WORD.findall(doc.text[s:e].casefold())
                 )
-                if len(toks) < self.min_words:
-                    contents.append([])
-                    continue
-                content = [t for t in toks if t not in _STOP]
-                contents.append(content)
-                self._df.update(set(content))
-        # words in more than max_df of all sentences so far make unrelated sentences collide: drop them
-        limit = max(self.min_df_count, self.max_df * len(self._sid_doc))
-        common = {t for t, c in self._df.items() if c > limit}
-        for content in contents:
-            kept = [t for t in content if t not in common] if common else content
-            sets.append(shingle_hashes(kept, self.shingle) if kept else empty)
+                if len(toks) >= self.min_words:
+                    for t in toks:
+                        if t not in _STOP:
+                            w = vocab.get(t)
+                            if w is None:
+                                w = vocab[t] = len(word_hash)
+                                word_hash.append(zlib.crc32(t.encode("utf-8", "surrogatepass")))
+                            words.append(w)
+                offsets.append(len(words))
+        sets = self._sets(np.asarray(words, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
+        del words, offsets
         self.stats["documents"] = len(self.docs)
         self.stats["sentences"] = len(self._sid_doc)
         self.stats["signed_sentences"] += sum(1 for s in sets if len(s))
@@ -259,6 +262,35 @@ class ReuseDetector:
         if self.use_embeddings:
             self._paraphrases(para, context)
         return self
+
+    def _sets(self, words: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+        """Each new sentence's shingle hashes, after updating document frequencies.
+
+        Words in more than ``max_df`` of all sentences so far make unrelated sentences collide,
+        so they are left out of the signatures.
+        """
+        n = len(offsets) - 1
+        size = len(self._word_hash)
+        df = np.zeros(size, dtype=np.int64)
+        df[: len(self._df)] = self._df
+        step = 100_000  # sentences at a time, to keep the temporary arrays small
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            chunk = words[offsets[lo] : offsets[hi]]
+            sent = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo : hi + 1]))
+            df += np.bincount(np.unique(sent * size + chunk) % max(size, 1), minlength=size)
+        self._df = df
+        limit = max(self.min_df_count, self.max_df * len(self._sid_doc))
+        hashes = np.asarray(self._word_hash, dtype=np.uint32)[words]
+        kept = df[words] <= limit
+        bounds = np.concatenate([[0], np.cumsum(kept)])[offsets]
+        flat = hashes[kept]
+        empty = np.zeros(0, dtype=np.uint32)
+        out: list[np.ndarray] = []
+        for k in range(n):
+            lo, hi = bounds[k], bounds[k + 1]
+            out.append(shingles_of_hashes(flat[lo:hi], self.shingle) if hi > lo else empty)
+        return out
 
     def _add_pair(self, s1: int, s2: int, kind: str, score: float) -> None:
         d1, d2 = self._sid_doc[s1], self._sid_doc[s2]

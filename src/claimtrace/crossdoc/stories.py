@@ -38,9 +38,12 @@ over every document's lead costs more than the rest of the stage at 100k documen
 
 from __future__ import annotations
 
+import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from sys import intern
 from typing import Any
 
 import numpy as np
@@ -53,7 +56,15 @@ from claimtrace.crossdoc.story_refine import (
     cosine_matrix,
     wpgma,
 )
-from claimtrace.crossdoc.story_state import StoryDoc, _Cluster, _day, _DocRecord, _Prepared, _story_id
+from claimtrace.crossdoc.story_state import (
+    StoryDoc,
+    _Cluster,
+    _day,
+    _DocRecord,
+    _Packed,
+    _Prepared,
+    _story_id,
+)
 from claimtrace.model import Story
 
 __all__ = ["STORIES_VERSION", "StoryClusterer", "StoryDoc", "cluster_stories"]
@@ -89,6 +100,7 @@ class StoryClusterer:
         index_terms: int = 40,
         query_terms: int = 20,
         max_candidates: int = 15,
+        posting_cap: int = 32,
         refine: bool = True,
         refine_threshold: float = 0.22,
         region_threshold: float = 0.1,
@@ -111,6 +123,7 @@ class StoryClusterer:
         self.index_terms = index_terms
         self.query_terms = query_terms
         self.max_candidates = max_candidates
+        self.posting_cap = posting_cap
         self.refine = refine
         self.refine_threshold = refine_threshold
         self.region_threshold = region_threshold
@@ -124,8 +137,8 @@ class StoryClusterer:
     _PARAMS = (
         "threshold", "merge_threshold", "proper_weight", "number_weight", "common_weight",
         "entity_weight", "embedding_weight", "embed", "time_grace_days", "time_scale_days",
-        "doc_terms", "centroid_terms", "index_terms", "query_terms", "max_candidates", "refine",
-        "refine_threshold", "region_threshold", "region_docs", "attach_threshold",
+        "doc_terms", "centroid_terms", "index_terms", "query_terms", "max_candidates", "posting_cap",
+        "refine", "refine_threshold", "region_threshold", "region_docs", "attach_threshold",
         "small_story",
     )  # fmt: skip
 
@@ -140,7 +153,7 @@ class StoryClusterer:
             self.df_: Counter[str] = Counter()
             self.clusters_: dict[str, _Cluster] = {}
             self.doc_story_: dict[str, str] = {}
-            self.index_: dict[str, set[str]] = defaultdict(set)
+            self.index_: dict[str, dict[str, None]] = {}  # term -> story ids, least recent first
             self.indexed_: dict[str, tuple[str, ...]] = {}
             self.docs_: dict[str, _DocRecord] = {}  # arrival order
 
@@ -149,8 +162,13 @@ class StoryClusterer:
     def _idf(self, term: str) -> float:
         return math.log((1 + self.n_docs_) / (1 + self.df_.get(term, 0))) + 1.0
 
-    def _prepare(self, docs: Sequence[StoryDoc]) -> list[_Prepared]:
-        bags = []
+    def _prepare(self, docs: Sequence[StoryDoc]) -> list[_Packed]:
+        """Term vectors of a batch (IDF from every document seen, this batch included).
+
+        Kept packed (a tuple of terms and an array of weights per document) until each
+        document's turn comes: a dict per term per document costs gigabytes at 100k documents.
+        """
+        bags: list[tuple[tuple[str, ...], array[float], dict[str, str]]] = []
         for doc in docs:
             bag = term_bag(
                 doc.text,
@@ -161,20 +179,31 @@ class StoryClusterer:
             )
             for key in dict.fromkeys(doc.entity_keys):
                 bag.weights["@" + key] = self.entity_weight
-            bags.append(bag)
             self.df_.update(bag.weights.keys())
+            # interned: the same term in thousands of documents and stories is one string
+            forms = {intern(t): intern(f) for t, f in bag.forms.items() if f != t}
+            bags.append((tuple(map(intern, bag.weights)), array("d", bag.weights.values()), forms))
         self.n_docs_ += len(docs)
         embs = self._embeddings(docs)
         out = []
-        for i, (doc, bag) in enumerate(zip(docs, bags, strict=True)):
-            weighted = {t: w * self._idf(t) for t, w in bag.weights.items()}
+        for i, (doc, (terms, weights, forms)) in enumerate(zip(docs, bags, strict=True)):
+            weighted = {t: w * self._idf(t) for t, w in zip(terms, weights, strict=True)}
             if len(weighted) > self.doc_terms:
                 top = sorted(weighted.items(), key=lambda kv: -kv[1])[: self.doc_terms]
                 weighted = dict(top)
             norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
-            vec = {t: w / norm for t, w in weighted.items()}
-            forms = {t: bag.forms[t] for t in vec if t in bag.forms}
-            out.append(_Prepared(doc, vec, None if embs is None else embs[i], _day(doc.published), forms))
+            kept = tuple(weighted)
+            emb = None if embs is None else embs[i]
+            out.append(
+                _Packed(
+                    doc,
+                    kept,
+                    array("d", (w / norm for w in weighted.values())),
+                    emb,
+                    {t: forms[t] for t in kept if t in forms},
+                )
+            )
+            bags[i] = ((), array("d"), {})
         return out
 
     def _embeddings(self, docs: Sequence[StoryDoc]) -> list[np.ndarray | None] | None:
@@ -235,11 +264,11 @@ class StoryClusterer:
 
     def _candidates(self, p: _Prepared, *, also: str | None = None) -> list[str]:
         votes: dict[str, float] = defaultdict(float)
-        top = sorted(p.vec.items(), key=lambda kv: -kv[1])[: self.query_terms]
+        top = heapq.nlargest(self.query_terms, p.vec.items(), key=lambda kv: kv[1])
         for term, w in top:
             for cid in self.index_.get(term, ()):
                 votes[cid] += w
-        cands = sorted(votes, key=lambda c: -votes[c])[: self.max_candidates]
+        cands = heapq.nlargest(self.max_candidates, votes, key=votes.__getitem__)
         if also is not None and also not in cands:
             cands.append(also)
         return cands
@@ -259,23 +288,33 @@ class StoryClusterer:
     # ----------------------------------------------------------------------------- updates
 
     def _reindex(self, cl: _Cluster) -> None:
+        """Index the story under its top terms, as the most recent story of each posting.
+
+        A posting keeps at most ``posting_cap`` stories (the least recently updated ones drop
+        out), so looking up candidates costs the same however many stories there are.
+        """
         old = self.indexed_.get(cl.id, ())
-        new = tuple(t for t, _ in sorted(cl.terms.items(), key=lambda kv: -kv[1])[: self.index_terms])
-        for t in set(old) - set(new):
+        new = tuple(t for t, _ in heapq.nlargest(self.index_terms, cl.terms.items(), key=lambda kv: kv[1]))
+        for t in set(old).difference(new):
             posting = self.index_.get(t)
             if posting is not None:
-                posting.discard(cl.id)
+                posting.pop(cl.id, None)
                 if not posting:
                     del self.index_[t]
-        for t in set(new) - set(old):
-            self.index_[t].add(cl.id)
+        cap = self.posting_cap
+        for t in new:
+            posting = self.index_.setdefault(t, {})
+            posting.pop(cl.id, None)
+            posting[cl.id] = None
+            if len(posting) > cap:
+                del posting[next(iter(posting))]
         self.indexed_[cl.id] = new
 
     def _unindex(self, cid: str) -> None:
         for t in self.indexed_.pop(cid, ()):
             posting = self.index_.get(t)
             if posting is not None:
-                posting.discard(cid)
+                posting.pop(cid, None)
                 if not posting:
                     del self.index_[t]
 
@@ -505,12 +544,12 @@ class StoryClusterer:
         order = sorted(range(len(prepared)), key=lambda i: (prepared[i].day is None, prepared[i].day or 0, i))
         touched: set[str] = set()
         for i in order:
-            p = prepared[i]
+            p = prepared[i].unpack()
             best, sim = self._best(p)
             touched.add(self._add(p, best if best is not None and self._joins(sim, best) else None))
         if self.refine:
             for i in order:
-                p = prepared[i]
+                p = prepared[i].unpack()
                 cur = self.doc_story_[p.doc.id]
                 best, sim = self._best(p, current=cur)
                 if best != cur:
