@@ -106,7 +106,7 @@ class Quantity(Record):
     about: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim(Record):
     """An attributed (or unattributed, outlet-voiced) claim in one document."""
 
@@ -131,7 +131,7 @@ class Claim(Record):
     def from_dict(cls, data: dict[str, Any]) -> Claim:
         data = dict(data)
         qs = [Quantity.from_dict(q) for q in data.pop("quantities", [])]
-        claim = super().from_dict.__func__(cls, data)  # type: ignore[attr-defined]
+        claim = Record.from_dict.__func__(cls, data)  # type: ignore[attr-defined]
         claim.quantities = qs
         return claim  # type: ignore[no-any-return]
 

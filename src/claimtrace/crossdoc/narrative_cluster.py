@@ -37,7 +37,7 @@ def _locs(slots: ClaimSlots) -> set[str]:
     return slots.keys("place") | slots.keys("target")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One claim as the narrative stage sees it."""
 
