@@ -27,7 +27,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, filterfalse
 
 from claimtrace.model import EntityType, Mention
 from claimtrace.nlp.entity_rules import (
@@ -55,18 +55,24 @@ __all__ = ["STAGE_VERSION", "find_mentions"]
 
 STAGE_VERSION = "entities.v1"
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*")
-_GAP_TOKEN = re.compile(r"(\W*?)((?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*)")
-_SMALL_WORDS = frozenset(["the", "and", "for", "but", "nor", "yet", "via", "per", "off", "out"])
+# A token is a dotted acronym (``U.S.``) or a word with inner hyphens and apostrophes; ``split``
+# with this capturing pattern gives ``[gap, token, gap, token, ..., gap]`` in one scan.
+_TOKEN_SPLIT = re.compile(r"([A-Za-z]\.(?:[A-Za-z]\.)++|\w++(?:[-'’]\w++)*+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_SMALL_WORDS = frozenset(["the", "and", "for", "but", "nor", "yet", "via", "per", "off", "out"])
 _ARABIC_LOWER = re.compile(r"^(?:al|el|at|as|ad|an|ar|ash|az|ath|ul|ut|ud|bin|ibn|abu|wal)-[A-Z]")
 _ACRONYM_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,9})\s*\)")
+# "the <qualifier> <descriptor>". The patterns start at the literal "he " (which the regex engine
+# finds fast) and look back for the "T" or "t": a match starts one character after its descriptor.
 _ORG_DESC = re.compile(
-    r"\b[Tt]he ((?:[A-Z][\w.’']*|[a-z]+) )?(intelligence service|intelligence agency|spy agency|"
+    r"he (?<=\b[Tt]he )((?:[A-Z][\w.’']*|[a-z]+) )?(intelligence service|intelligence agency|spy agency|"
     r"security service|intelligence|foreign ministry|defen[cs]e ministry|ministry|militant group|"
     r"terrorist group|jihadist group)\b"
 )
-_PERSON_DESC = re.compile(r"\b[Tt]he ((?:[A-Z][\w.’']*|official) )?(" + "|".join(PERSON_DESCRIPTORS) + r")\b")
+_PERSON_DESC = re.compile(
+    r"he (?<=\b[Tt]he )((?:[A-Z][\w.’']*|official) )?(" + "|".join(PERSON_DESCRIPTORS) + r")\b"
+)
 _KINDS_FOR = {
     "intelligence service": {"intelligence", "security"},
     "intelligence agency": {"intelligence", "security"},
@@ -83,7 +89,7 @@ _KINDS_FOR = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _M:
     """A mention under construction (token range ``ti..tj`` inclusive)."""
 
@@ -101,27 +107,39 @@ class _M:
     person_hint: bool = False
 
 
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
+_OPENS_CLAUSE = operator.methodcaller("endswith", tuple('“"‘:—–(-'))
+
+
 class _Doc:
     """Tokens of one text with the facts the rules need (sentence starts, lower-case words)."""
 
     def __init__(self, text: str, sentences: list[tuple[int, int]]) -> None:
         self.text = text
-        pairs = _GAP_TOKEN.findall(text)
-        self.toks = toks = [t for _g, t in pairs]
-        lens = list(map(len, toks))
-        ends = list(accumulate(map(operator.add, map(len, [g for g, _t in pairs]), lens)))
-        self.ends = ends
-        self.starts = list(map(operator.sub, ends, lens))
-        self.n = len(toks)
-        self.capflag = [
-            t[0].isupper() or ("-" in t[2:4] and _ARABIC_LOWER.match(t) is not None) for t in toks
-        ]
-        self.caps = [i for i, f in enumerate(self.capflag) if f]
-        self.lower = set(_LOWER_WORD.findall(text))
-        self.initial = self._initials(sentences, pairs)
+        parts = _TOKEN_SPLIT.split(text)  # gap, token, gap, token, ..., gap
+        self.toks = toks = parts[1::2]
+        offsets = list(accumulate(map(len, parts)))
+        self.ends = offsets[1::2]
+        self.starts = offsets[0:-1:2]
+        self.n = n = len(toks)
+        self.lows = list(map(str.lower, toks))
+        self.lower, arabic = _word_facts(toks)
+        self.arabic = arabic
+        capflag = list(map(str.isupper, map(operator.itemgetter(0), toks)))
+        if arabic:  # "al-Tanf": a name that starts in lower case
+            for k, t in enumerate(toks):
+                if t in arabic:
+                    capflag[k] = True
+        self.capflag = capflag
+        self.caps = caps = list(compress(range(n), capflag))
+        self.norms = _Norms(toks, caps)
+        # capitalised (or al-Tanf-style) tokens that can be part of a name
+        self.capok = set(compress(caps, map(_CAP_OK.__getitem__, map(toks.__getitem__, caps))))
+        self.initial = self._initials(sentences, parts)
         self.headline = self._headlines(sentences)
 
-    def _initials(self, sentences: list[tuple[int, int]], pairs: list[tuple[str, str]]) -> set[int]:
+    def _initials(self, sentences: list[tuple[int, int]], parts: list[str]) -> set[int]:
         """Token indices that begin a sentence, a quotation or a clause after a colon or dash."""
         out: set[int] = set()
         starts = self.starts
@@ -129,10 +147,9 @@ class _Doc:
             ti = bisect.bisect_left(starts, s)
             if ti < self.n:
                 out.add(ti)
-        for i in self.caps:
-            gap = pairs[i][0].strip()
-            if gap and gap[-1] in '“"‘:—–(-':
-                out.add(i)
+        # capitalised tokens right after an opening quote, a colon, a dash or a bracket
+        gaps = map(parts.__getitem__, map((2).__mul__, self.caps))  # the text before each
+        out.update(compress(self.caps, map(_OPENS_CLAUSE, map(str.rstrip, gaps))))
         if self.n:
             out.add(0)
         return out
@@ -140,22 +157,29 @@ class _Doc:
     def _headlines(self, sentences: list[tuple[int, int]]) -> set[int]:
         """Token indices inside Title Case sentences (headlines), where only known names count."""
         out: set[int] = set()
-        starts, capflag, toks = self.starts, self.capflag, self.toks
+        starts, capflag, toks, text = self.starts, self.capflag, self.toks, self.text
+        # running counts of long words (over 3 letters) and of capitalised long words
+        long_words = list(map((3).__lt__, map(len, toks)))
+        n_long = [0, *accumulate(long_words)]
+        n_caps = [0, *accumulate(map(operator.and_, long_words, capflag))]
         for s, e in sentences:
             if e - s > 300:
                 continue  # headlines are short
             ti = bisect.bisect_left(starts, s)
             tj = bisect.bisect_left(starts, e)
-            long_words = [k for k in range(ti, tj) if len(toks[k]) > 3]
-            if len(long_words) < 4:
+            n_words = n_long[tj] - n_long[ti]
+            if n_words < 4:
                 continue
-            caps = sum(1 for k in long_words if capflag[k])
-            unpunctuated = self.text[e - 1] not in ".!?\"”'’)"
-            lower_verbs = any(
-                not capflag[k] and toks[k] not in _SMALL_WORDS for k in range(ti, tj) if len(toks[k]) == 3
-            )
-            if (caps >= 0.7 * len(long_words) and unpunctuated) or (
-                caps == len(long_words) and not lower_verbs
+            caps = n_caps[tj] - n_caps[ti]
+            if caps < 0.7 * n_words:
+                continue  # the common case: a sentence, not a headline
+            unpunctuated = text[e - 1] not in ".!?\"”'’)"
+            if unpunctuated or (
+                caps == n_words
+                and not any(  # nor a lower-case three-letter word (a verb) outside _SMALL_WORDS
+                    not capflag[k] and len(toks[k]) == 3 and toks[k] not in _SMALL_WORDS
+                    for k in range(ti, tj)
+                )
             ):
                 out.update(range(ti, tj))
         return out
@@ -166,16 +190,54 @@ class _Doc:
         return 0 < len(gap) <= 2 and (gap == " " or (gap.isspace() and "\n" not in gap))
 
     def norm(self, i: int) -> str:
-        return norm_token(self.toks[i])
+        return self.norms[i]
 
-    def is_cap(self, i: int) -> bool:
-        """A word that can be part of a name: capitalised, or ``al-Tanf``-style."""
-        if not self.capflag[i]:
-            return False
-        t = self.toks[i]
-        if len(t) > 6 and t.isupper():
-            return False
-        return t.isalpha() or not any(ch.isdigit() for ch in t)
+
+class _Norms(dict[int, str]):
+    """``norm_token`` of each token by index: capitalised ones up front, the others when asked.
+
+    Normalising every word of every text would be wasted work (and fill the word cache).
+    """
+
+    def __init__(self, toks: list[str], caps: list[int]) -> None:
+        super().__init__(zip(caps, map(norm_token, map(toks.__getitem__, caps)), strict=True))
+        self.toks = toks
+
+    def __missing__(self, i: int) -> str:
+        w = self[i] = norm_token(self.toks[i])
+        return w
+
+
+class _CapOk(dict[str, bool]):
+    """Whether a capitalised token can be part of a name (no long all-capital word or number), per word."""
+
+    def __missing__(self, t: str) -> bool:
+        ok = not (len(t) > 6 and t.isupper()) and (t.isalpha() or not any(ch.isdigit() for ch in t))
+        if len(self) > 100_000:
+            self.clear()
+        self[t] = ok
+        return ok
+
+
+_CAP_OK = _CapOk()
+
+
+def _word_facts(toks: list[str]) -> tuple[set[str], set[str]]:
+    """The lower-case words of a text (what ``\\b[a-z][a-z]+\\b`` finds in it) and its ``al-Tanf`` tokens.
+
+    Works on the distinct tokens: plain lower-case ASCII words are taken as they are, and the
+    few tokens with hyphens, apostrophes or dots ("well-known", "don't") are searched for
+    their lower-case parts. The filters run in C, not as a Python loop over the tokens.
+    """
+    words = set(toks)
+    lower = set(filter(str.isascii, filter(str.islower, filter(str.isalpha, words))))
+    lower -= _SINGLE_LETTERS
+    joined = list(filterfalse(str.isalnum, words))
+    arabic: set[str] = set()
+    if joined:
+        lower.update(_LOWER_WORD.findall(" ".join(joined)))
+        arabic = {t for t in joined if "-" in t[2:4] and _ARABIC_LOWER.match(t) is not None}
+    return lower, arabic
 
 
 def find_mentions(
@@ -197,11 +259,12 @@ def find_mentions(
         for k in range(m.ti, m.tj + 1):
             covered[k] = 1
     ms.extend(_name_pass(doc, gaz, covered))
-    ms.sort(key=lambda m: m.start)
+    ms.sort(key=_START)
     _resolve_surnames(doc, ms)
     aliases = _acronym_definitions(doc, gaz, ms)
     ms.extend(_descriptors(doc, gaz, ms))
-    ms.sort(key=lambda m: (m.start, -m.end))
+    ms.sort(key=_END, reverse=True)  # by start, then longest first (both sorts are stable)
+    ms.sort(key=_START)
     names = _display_names(ms)
     out = [
         Mention(m.start, m.end, text[m.start : m.end], m.type, m.key, names.get(m.key, m.name)) for m in ms
@@ -215,12 +278,13 @@ def find_mentions(
 def _gazetteer_pass(doc: _Doc, gaz: Gazetteer) -> list[tuple[int, int, list[GazEntry]]]:
     """Longest gazetteer matches ``(first token, last token, candidate entries)``, left to right."""
     out: list[tuple[int, int, list[GazEntry]]] = []
-    toks, trie = doc.toks, gaz.trie
+    toks, trie, norms = doc.toks, gaz.trie, doc.norms
     after = -1
-    for i in doc.caps:
+    # only capitalised tokens that start some gazetteer name can start a match
+    for i in compress(doc.caps, map(trie.__contains__, map(norms.__getitem__, doc.caps))):
         if i <= after:
             continue
-        node = trie.get(doc.norm(i))
+        node = trie[norms[i]]
         best: tuple[int, list[GazEntry]] | None = None
         j = i
         while node is not None:
@@ -232,7 +296,7 @@ def _gazetteer_pass(doc: _Doc, gaz: Gazetteer) -> list[tuple[int, int, list[GazE
             j += 1
             if j >= doc.n or not doc.plain_gap(j - 1, j) or toks[j - 1].endswith(("'s", "’s")):
                 break
-            node = node.get(doc.norm(j))
+            node = node.get(norms[j])
         if best is None or (best[0] == i and _inside_person(doc, i, best[1])):
             continue
         out.append((i, best[0], best[1]))
@@ -313,11 +377,9 @@ def _country_salience(doc: _Doc, gaz: Gazetteer, raw: list[tuple[int, int, list[
             c[e.id] += 1
         elif e.capital_of:
             c[e.capital_of] += 1
-    for i in doc.caps:  # capitalised tokens (and al-Tanf-style ones, skipped here)
-        if doc.toks[i][0].isupper():
-            cid = gaz.demonyms.get(doc.norm(i))
-            if cid:
-                c[cid] += 1
+    # capitalised tokens (al-Tanf-style ones skipped) that are demonyms
+    caps = doc.caps if not doc.arabic else [i for i in doc.caps if doc.toks[i][0].isupper()]
+    c.update(filter(None, map(gaz.demonyms.get, map(doc.norms.__getitem__, caps))))
     return c
 
 
@@ -474,13 +536,16 @@ def _choose(entries: list[GazEntry], seen: set[str], salience: Counter[str]) -> 
     return best[2]
 
 
+_CAPITAL_CITY_AFTER = re.compile(r",? ?(?:D\.C\.|DC|state\b)")
+
+
 def _metonym(doc: _Doc, i: int, j: int) -> bool:
     """A capital used for its government ("Washington said", "loyal to Moscow"), not as a place."""
     prev = doc.toks[i - 1].lower() if i > 0 else ""
     if prev in METONYM_BLOCK:
         return False
     nxt = doc.text[doc.ends[j] : doc.ends[j] + 6]
-    return not re.match(r",? ?(?:D\.C\.|DC|state\b)", nxt)
+    return not _CAPITAL_CITY_AFTER.match(nxt)
 
 
 # --------------------------------------------------------------------------- other names
@@ -489,42 +554,45 @@ def _metonym(doc: _Doc, i: int, j: int) -> bool:
 def _name_pass(doc: _Doc, gaz: Gazetteer, covered: bytearray) -> list[_M]:
     """Names from runs of capitalised words outside gazetteer matches."""
     out: list[_M] = []
-    toks = doc.toks
+    toks, lows, capok, headline, n = doc.toks, doc.lows, doc.capok, doc.headline, doc.n
     after = -1
     for i in doc.caps:
-        if i <= after or covered[i] or i in doc.headline or not doc.is_cap(i):
+        if i <= after or covered[i] or i not in capok or i in headline:
             continue
-        run = [i]
-        k = i + 1
-        while k < doc.n and not covered[k]:
-            last = run[-1]
+        k = i + 1  # the run is tokens i .. k-1
+        while k < n and not covered[k]:
+            last = k - 1
             if toks[last].endswith(("'s", "’s")):
                 break
-            if doc.is_cap(k) and (doc.plain_gap(last, k) or _initial_gap(doc, last, k)):
-                run.append(k)
+            if k in capok and (doc.plain_gap(last, k) or _initial_gap(doc, last, k)):
                 k += 1
                 continue
             # connectors inside names: "Council of Europe", "Osama bin Laden", "Lions of the East"
-            if any(toks[r].lower() in FIRST_NAMES for r in run):
-                break  # "Jane Roe of the Example Bureau": a person, then an organisation
             m = k
-            while m < doc.n and m - k < 2 and toks[m] in NAME_CONNECTORS and doc.plain_gap(m - 1, m):
+            while m < n and m - k < 2 and toks[m] in NAME_CONNECTORS and doc.plain_gap(m - 1, m):
                 m += 1
-            if m > k and m < doc.n and not covered[m] and doc.is_cap(m) and doc.plain_gap(m - 1, m):
-                run.extend(range(k, m + 1))
+            if (
+                m > k
+                and m < n
+                and not covered[m]
+                and m in capok
+                and doc.plain_gap(m - 1, m)
+                # "Jane Roe of the Example Bureau": a person, then an organisation
+                and not any(lows[r] in FIRST_NAMES for r in range(i, k))
+            ):
                 k = m + 1
                 continue
             break
-        after = run[-1]
-        if len(run) == 1:
-            low = toks[i].lower()
+        after = k - 1
+        if k == i + 1:
+            low = lows[i]
             if (
                 (low in COMMON_CAP or low in COMMON_WORDS)
                 and low not in FIRST_NAMES
                 and not toks[i].isupper()
             ):
                 continue  # "The", "But", "According": the commonest case, decided without more work
-        m_ = _make_name(doc, gaz, run)
+        m_ = _make_name(doc, gaz, i, k)
         if m_ is not None:
             out.append(m_)
     return out
@@ -535,58 +603,64 @@ def _initial_gap(doc: _Doc, a: int, b: int) -> bool:
     return len(doc.toks[a]) == 1 and doc.toks[a].isupper() and doc.text[doc.ends[a] : doc.starts[b]] == ". "
 
 
-def _make_name(doc: _Doc, gaz: Gazetteer, run: list[int]) -> _M | None:
-    """Clean a run of capitalised words into a name mention (or None)."""
-    toks = doc.toks
+def _make_name(doc: _Doc, gaz: Gazetteer, a: int, b: int) -> _M | None:
+    """Clean a run of capitalised words (tokens ``a .. b-1``) into a name mention (or None)."""
+    toks, lows, norms = doc.toks, doc.lows, doc.norms
     person = False
     # leading sentence-initial common words, titles, demonyms and connectors
-    while run:
-        t = toks[run[0]]
-        low = t.lower()
+    while a < b:
+        low = lows[a]
         if low in CONNECTORS or low in COMMON_CAP:
-            run = run[1:]
+            a += 1
             continue
         if (
-            run[0] in doc.initial
+            a in doc.initial
             and (low in doc.lower or low in COMMON_WORDS or low in TITLE_PARTS)
             and low not in FIRST_NAMES
         ):
             if low in TITLES:
                 person = True
-            run = run[1:]
+            a += 1
             continue
-        if low.rstrip(".") in TITLE_PARTS and len(run) > 1:
-            person = person or low.rstrip(".") in TITLES
-            run = run[1:]
+        bare = low.rstrip(".")
+        if bare in TITLE_PARTS and b - a > 1:
+            person = person or bare in TITLES
+            a += 1
             continue
-        if len(run) > 1 and (gaz.demonyms.get(doc.norm(run[0])) or low in ETHNIC):
-            run = run[1:]
+        if b - a > 1 and (gaz.demonyms.get(norms[a]) or low in ETHNIC):
+            a += 1
             continue
         break
-    inner = [n for n in range(1, len(run) - 1) if toks[run[n]].lower() in TITLES]
-    if inner:
-        person = True  # "Zendan President Olga Varnik"
-        run = run[inner[-1] + 1 :]
-    while run and toks[run[-1]].lower() in CONNECTORS:
-        run = run[:-1]
-    if not run:
+    if b - a > 2:
+        inner = [k for k in range(a + 1, b - 1) if lows[k] in TITLES]
+        if inner:
+            person = True  # "Zendan President Olga Varnik"
+            a = inner[-1] + 1
+    while b > a and lows[b - 1] in CONNECTORS:
+        b -= 1
+    if a >= b:
         return None
-    words = [toks[k] for k in run]
-    lows = [w.lower() for w in words]
-    if len(run) == 1:
+    words = toks[a:b]
+    wlows = lows[a:b]
+    if b - a == 1:
         w = words[0]
-        low = lows[0]
+        low = wlows[0]
         if (
-            len(_bare(w)) < 2
+            ((len(w) < 4 or "." in w) and len(_bare(w)) < 2)
             or low in COMMON_CAP
             or low in TITLE_PARTS
             or low in ORG_HEADS
             or low in LOC_HEADS
         ):
             return None
-        if gaz.demonyms.get(doc.norm(run[0])) or low in ETHNIC or _plural_demonym(doc, gaz, run[0]):
+        norm = norms[a]
+        if (
+            gaz.demonyms.get(norm)
+            or low in ETHNIC
+            or (norm.endswith("s") and gaz.demonyms.get(norm[:-1]))  # "Americans": a people
+        ):
             return None
-        if w.isupper() and any(h.strict for h in gaz.trie.get(doc.norm(run[0]), {}).get("", [])):
+        if w.isupper() and any(h.strict for h in gaz.trie.get(norm, {}).get("", [])):
             return None  # "It IS true": a strict alias without its context is no name either
         if "-" in w and w.rsplit("-", 1)[1][:1].islower():
             return None  # "US-led", "Kremlin-backed": an adjective
@@ -599,40 +673,36 @@ def _make_name(doc: _Doc, gaz: Gazetteer, run: list[int]) -> _M | None:
             return None
     elif (
         not person
-        and lows[0] not in FIRST_NAMES
-        and lows[-1] not in ORG_HEADS
-        and lows[-1] not in LOC_HEADS
-        and all(w in doc.lower or w in COMMON_WORDS or w in NAME_CONNECTORS for w in lows)
+        and wlows[0] not in FIRST_NAMES
+        and wlows[-1] not in ORG_HEADS
+        and wlows[-1] not in LOC_HEADS
+        and all(w in doc.lower or w in COMMON_WORDS or w in NAME_CONNECTORS for w in wlows)
     ):
         return None  # Title Case common words ("Most Popular")
-    i, j = run[0], run[-1]
-    prev = toks[i - 1].lower() if i > 0 else ""
-    nxt = toks[j + 1].lower() if j + 1 < doc.n else ""
-    typ = _name_type(doc, j, words, lows, person, prev, nxt)
-    key_words = [w for w in words if not (typ == "PERSON" and len(w) == 1)]
-    key = "name:" + norm_phrase(key_words)
+    i, j = a, b - 1
+    prev = lows[i - 1] if i > 0 else ""
+    nxt = lows[j + 1] if j + 1 < doc.n else ""
+    typ = _name_type(doc, j, words, wlows, person, prev, nxt)
+    if b - a == 1:
+        key = "name:" + norm  # norm_phrase of one word (of two letters or more: see above)
+    else:
+        key = "name:" + norm_phrase([w for w in words if len(w) > 1] if typ == "PERSON" else words)
     if key == "name:":
         return None
-    name = doc.text[doc.starts[i] : _end(doc, j)]
+    start, end = doc.starts[i], _end(doc, j)
     return _M(
-        doc.starts[i],
-        _end(doc, j),
+        start,
+        end,
         i,
         j,
         key,
-        name,
+        doc.text[start:end],
         typ,
         None,
         None,
         "name",
         person_hint=person or nxt in SPEECH_VERBS,
     )
-
-
-def _plural_demonym(doc: _Doc, gaz: Gazetteer, i: int) -> bool:
-    """``Americans``, ``Syrians``: a people, not a named entity."""
-    t = doc.norm(i)
-    return t.endswith("s") and bool(gaz.demonyms.get(t[:-1]))
 
 
 def _name_type(
@@ -646,11 +716,11 @@ def _name_type(
         return "LOC"
     if person or (lows[0] in FIRST_NAMES and len(words) > 1):
         return "PERSON"
-    if 2 <= len(words) <= 3 and prev in ROLE_NOUNS and all(w.isalpha() for w in words):
+    if 2 <= len(words) <= 3 and prev in ROLE_NOUNS and all(map(str.isalpha, words)):
         return "PERSON"  # "its press officer, Ivo Lenk"
-    if all(w.isupper() for w in words):
+    if all(map(str.isupper, words)):
         return "ORG"
-    nxt2 = doc.toks[j + 2].lower() if j + 2 < doc.n else ""
+    nxt2 = doc.lows[j + 2] if j + 2 < doc.n else ""
     if (
         nxt in LOC_NOUNS
         or nxt2 in LOC_NOUNS
@@ -742,7 +812,7 @@ def _acronym_definitions(doc: _Doc, gaz: Gazetteer, ms: list[_M]) -> list[tuple[
                 src = learned.get(doc.norm(m.ti))
                 if src is not None and src is not m:
                     m.key, m.name, m.type, m.kind = src.key, src.name, src.type, src.kind
-    ms.sort(key=lambda m: m.start)
+    ms.sort(key=_START)
     return aliases
 
 
@@ -753,19 +823,20 @@ def _descriptors(doc: _Doc, gaz: Gazetteer, ms: list[_M]) -> list[_M]:
     starts = [m.start for m in ms]
     for rx, person in ((_ORG_DESC, False), (_PERSON_DESC, True)):
         for d in rx.finditer(text):
+            start = d.start() - 1  # the "T" of "The"
             qual = (d.group(1) or "").strip()
             qcountry = gaz.demonyms.get(norm_token(qual)) if qual else None
             if qual and not qcountry:
                 q = gaz.lookup(qual)
                 qcountry = q.id if q is not None and q.kind == "country" else (q.country if q else None)
-            n = _bisect_left(starts, d.start())
+            n = _bisect_left(starts, start)
             ante = _appositive(text, ms, n, d.end()) if person else None
             if ante is None:
                 ante = _antecedent(ms[:n], person, _KINDS_FOR.get(d.group(2).lower(), set()), qcountry)
             if ante is None:
                 continue
             out.append(
-                _M(d.start(), d.end(), 0, 0, ante.key, ante.name, ante.type, ante.kind, ante.country, "desc")
+                _M(start, d.end(), 0, 0, ante.key, ante.name, ante.type, ante.kind, ante.country, "desc")
             )
     return out
 

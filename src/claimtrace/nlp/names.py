@@ -32,21 +32,42 @@ ARABIC_ARTICLE = re.compile(
 )
 _DOTTED = re.compile(r"(?:\w\.)+\w?")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
-_TRANSLIT = (
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "ai"),  # Qaeda/Qaida, Mikhael/Mikhail
-    (re.compile(r"(?:iy|ii|yy|yi|ij)$"), "y"),  # Dmitriy/Dmitrii/Dmitry
-    (re.compile(r"ei$"), "ey"),  # Sergei/Sergey, Alexei/Alexey
-    (re.compile(r"ai$"), "ay"),  # Nikolai/Nikolay
-    (re.compile(r"(?<=[^aeiouy])i$"), "y"),  # Yuri/Yury
-    (re.compile(r"^ye(?=[a-z])"), "e"),  # Yevgeny/Evgeny
-    (re.compile(r"(.)\1"), r"\1"),  # doubled letters: Mohammed/Mohamed
-)
+# Transliteration variants, applied in this order to each part of a word (3+ letters, not "al").
+# Each rule runs only when a cheap string test says its pattern can match.
+_AE = re.compile(r"(?<=[a-z])ae(?=[a-z])")  # Qaeda/Qaida, Mikhael/Mikhail
+_IY_END = re.compile(r"(?:iy|ii|yy|yi|ij)$")  # Dmitriy/Dmitrii/Dmitry
+_EI_END = re.compile(r"ei$")  # Sergei/Sergey, Alexei/Alexey
+_AI_END = re.compile(r"ai$")  # Nikolai/Nikolay
+_I_END = re.compile(r"(?<=[^aeiouy])i$")  # Yuri/Yury
+_YE_START = re.compile(r"^ye(?=[a-z])")  # Yevgeny/Evgeny
+_DOUBLED = re.compile(r"(.)\1")  # doubled letters: Mohammed/Mohamed
+
+
+def _transliterate(part: str) -> str:
+    """One part of a word with its transliteration variants unified."""
+    if "kh" in part:
+        part = part.replace("kh", "h")
+    if "ph" in part:
+        part = part.replace("ph", "f")
+    if "ae" in part:
+        part = _AE.sub("ai", part)
+    if part.endswith(("iy", "ii", "yy", "yi", "ij")):
+        part = _IY_END.sub("y", part)
+    if part.endswith("ei"):
+        part = _EI_END.sub("ey", part)
+    if part.endswith("ai"):
+        part = _AI_END.sub("ay", part)
+    if part.endswith("i"):
+        part = _I_END.sub("y", part)
+    if part.startswith("ye"):
+        part = _YE_START.sub("e", part)
+    return _DOUBLED.sub(r"\1", part)
 
 
 def fold(text: str) -> str:
     """Case-, accent-, quote- and space-folded form of any string (for loose comparison)."""
+    if text.isascii():  # nothing to decompose; of the quotes only the backtick is ASCII
+        return " ".join(text.replace("`", "'").lower().split())
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.lower().split())
@@ -66,7 +87,8 @@ def strip_possessive(word: str) -> str:
 def norm_token(word: str) -> str:
     """Comparison form of one word of a name (see the module docstring)."""
     w = fold(word)
-    w = _POSSESSIVE.sub("", w) if len(w) > 2 else w
+    if len(w) > 2 and w.endswith(("'s", "'")):
+        w = _POSSESSIVE.sub("", w)
     w = w.strip(".'\"")
     if "." in w and _DOTTED.fullmatch(w):
         w = w.replace(".", "")  # U.S. -> us
@@ -80,9 +102,7 @@ def norm_token(word: str) -> str:
             if part == "al" or len(part) < 3:
                 out.append(part)
                 continue
-            for pat, rep in _TRANSLIT:
-                part = pat.sub(rep, part)
-            out.append(part)
+            out.append(_transliterate(part))
         w = "-".join(out)
     return w
 

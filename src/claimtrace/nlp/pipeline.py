@@ -9,6 +9,7 @@ per-document stage; ``DocAnalysis.versions`` records them so that a changed stag
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -36,6 +37,9 @@ STAGE_VERSIONS: dict[str, str] = {
 __all__ = ["STAGE_VERSIONS", "analyze_document", "analyze_documents", "split_sentences"]
 
 
+_SPAN = operator.attrgetter("start", "end")
+
+
 def _attach_quantities(claims: list[Claim], quantities: list[Quantity]) -> None:
     starts = [q.start for q in quantities]
     for c in claims:
@@ -52,24 +56,23 @@ def analyze_document(doc: Document) -> DocAnalysis:
     text = doc.text
     sentences = split_sentences(text)
     mentions, aliases = find_mentions(text, sentences)
-    quantities = sorted(find_quantities(text, sentences), key=lambda q: (q.start, q.end))
+    quantities = find_quantities(text, sentences)
+    quantities.sort(key=_SPAN)
     claims = attribution.find_claims(text, sentences, mentions)
     _attach_quantities(claims, quantities)
-    for c in claims:
-        c.id = f"{doc.id}:{c.start}-{c.end}"
     seen: set[str] = set()
-    unique = []
     for c in claims:
-        if c.id in seen:
-            c.id = f"{doc.id}:{c.start}-{c.end}:{c.content_start}"
-        seen.add(c.id)
-        unique.append(c)
+        cid = f"{doc.id}:{c.start}-{c.end}"
+        if cid in seen:  # two claims in the same sentence(s)
+            cid = f"{cid}:{c.content_start}"
+        seen.add(cid)
+        c.id = cid
     return DocAnalysis(
         doc_id=doc.id,
         sentences=sentences,
         mentions=mentions,
         quantities=quantities,
-        claims=unique,
+        claims=claims,
         aliases=aliases,
         versions=dict(STAGE_VERSIONS),
     )

@@ -96,7 +96,10 @@ _CORE = re.compile(
 )
 _APPROX_BEFORE = re.compile(rf"(?<![\w-])(?P<approx>{_APPROX})\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-# lower-case beginnings of number words: candidate positions are found with str.find, then parsed
+# lower-case beginnings of number words: candidate positions are found with str.find, then parsed.
+# Every scan of the text costs, so words that begin with another root are found with it ("tens"
+# with "ten", "eighty" with "eight", "ninety" with "nine") and "a dozen", "a hundred" ... with
+# the word after the "a " (_A_ROOTS).
 _WORD_ROOTS = (
     "zero",
     "one",
@@ -115,8 +118,6 @@ _WORD_ROOTS = (
     "fift",
     "fort",
     "twent",
-    "eighty",
-    "ninet",
     "dozen",
     "hundred",
     "thousand",
@@ -125,12 +126,8 @@ _WORD_ROOTS = (
     "several",
     "few",
     "scores",
-    "tens",
-    "a dozen",
-    "a hundred",
-    "a thousand",
-    "a million",
 )
+_A_ROOTS = frozenset(["dozen", "hundred", "thousand", "million"])
 _AGE = re.compile(r"(?:\baged|\bages|\bage)\s*$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"-year-old|\s+years?\s+old", re.IGNORECASE)
 _MONTHS = (
@@ -304,24 +301,30 @@ _IRREGULAR_PLURALS = frozenset(
 )
 
 
+_DOZEN = re.compile(r"(?:(a|several|a few|few|[a-z]+) )?dozen")
+_DIGITS_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)?")
+_WORD_SEP = re.compile(r"[\s-]+")
+_CODE_AFTER = re.compile(r"[-/]\d")
+
+
 def parse_number(text: str) -> float | None:
     """Value of a number written in digits or words ("1,200", "1.5 million", "sixty-two", "a dozen")."""
     s = " ".join(text.lower().replace(",", "").split())
     if s in _VAGUE:
         return float(_VAGUE[s])
-    m = re.fullmatch(r"(?:(a|several|a few|few|[a-z]+) )?dozen", s)
+    m = _DOZEN.fullmatch(s)
     if m:
         mult = {"a": 1, "several": 3, "a few": 3, "few": 3, None: 1}.get(
             m.group(1), _UNITS.get(m.group(1) or "", 0)
         )
         return 12.0 * mult if mult else None
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-z]+)?", s)
+    m = _DIGITS_SCALE.fullmatch(s)
     if m:
         val = float(m.group(1))
         return val * _SCALES[m.group(2)] if m.group(2) in _SCALES else (val if not m.group(2) else None)
     total, current = 0.0, 0.0
     found = False
-    for word in re.split(r"[\s-]+", s):
+    for word in _WORD_SEP.split(s):
         if word in ("and", ""):
             continue
         if word == "a":
@@ -371,10 +374,13 @@ def _candidates(text: str) -> list[int]:
         if m.start() == 0 or (not text[m.start() - 1].isdigit() and text[m.start() - 1] not in ".,")
     }
     for root in _WORD_ROOTS:
+        a_root = root in _A_ROOTS
         i = low.find(root)
         while i >= 0:
             if i == 0 or not low[i - 1].isalpha():
                 found.add(i)
+            if a_root and i >= 2 and low[i - 2 : i] == "a " and (i == 2 or not low[i - 3].isalpha()):
+                found.add(i - 2)  # "a dozen"
             i = low.find(root, i + 1)
     return sorted(found)
 
@@ -388,7 +394,10 @@ def _quantity(text: str, m: re.Match[str], a: re.Match[str] | None) -> Quantity 
     after = text[m.end() : m.end() + 20]
     if low_num in ("one",) and not num2 and not approx_word:
         return None  # "one of the", "one day": too often not a count
-    if (_DATE_BEFORE.search(before) and num[0].isdigit()) or (_DATE_AFTER.match(after) and num[0].isdigit()):
+    if num[0].isdigit() and (
+        # a date word (10 letters at most) and dots end ``before``: the search can skip its start
+        _DATE_BEFORE.search(before, max(0, len(before.rstrip()) - 16)) or _DATE_AFTER.match(after)
+    ):
         return None
     value = parse_number(num)
     if value is None:
@@ -412,7 +421,7 @@ def _quantity(text: str, m: re.Match[str], a: re.Match[str] | None) -> Quantity 
         return None
     if num2 and value2 is not None and value2 < value:
         return None  # "2016-17", "2022-05-18", phone numbers: not a range of counts
-    if re.match(r"[-/]\d", after):
+    if _CODE_AFTER.match(after):
         return None  # dates and codes ("2022-05-18", "3/4/2021")
     start = a.start() if a is not None and approx_word not in ("only", "just") else m.start()
     end = m.end()

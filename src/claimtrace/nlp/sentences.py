@@ -235,7 +235,8 @@ _STARTERS = frozenset(
 )
 
 # Candidate boundaries: a newline, or terminal punctuation (plus closing quotes/brackets) before space.
-_CANDIDATE = re.compile(r"\n|(?:[.!?…]+|\.\.\.)[\"'”’»)\]]*(?=\s|$)")
+# (a run of newlines is one candidate: nothing lies between them to make a sentence)
+_CANDIDATE = re.compile(r"\n+|(?:[.!?…]+|\.\.\.)[\"'”’»)\]]*(?=\s|$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\S*)")
 
@@ -257,7 +258,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
     if closed:
         return True
     # A single period directly after a word: look at that word.
-    start = max(0, pos - 40)
+    # the word is a run of letters and periods, so the search can start after the last space
+    start = max(0, pos - 40, text.rfind(" ", max(0, pos - 40), pos) + 1)
     m = _WORD_BEFORE.search(text, start, pos + 1)
     if m is None:
         return True
