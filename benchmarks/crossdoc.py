@@ -67,6 +67,7 @@ from claimtrace.crossdoc.reuse import ReuseDetector, ReuseDoc
 from claimtrace.model import DocAnalysis, Document
 from claimtrace.nlp.sentences import split_sentences
 
+CACHE_FORMAT = 2
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchdata"
 _WORD = re.compile(r"\w+")
 _ALPHA = re.compile(r"\b[^\W\d_]+\b")
@@ -509,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         ctx["documents"] = to_documents(docs)
         # document i does not depend on --n (the corpus of 10k is the first 10k of 100k), so the
         # parts are shared between sizes: the key leaves --n out
-        params = f"r{args.reuse_rate}-g{args.garble}-s{args.seed}-{_analysis_versions()}"
+        # CACHE_FORMAT changes when the pickled classes change shape (Claim gained slots: 2)
+        params = f"r{args.reuse_rate}-g{args.garble}-s{args.seed}-{_analysis_versions()}-f{CACHE_FORMAT}"
         key = "analyses-" + hashlib.sha1(params.encode()).hexdigest()[:12]
         ctx["analyses"], spent = cached_analyses(
             ctx["documents"], workdir=args.workdir, key=key, workers=args.workers

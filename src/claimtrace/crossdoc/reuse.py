@@ -58,6 +58,7 @@ REUSE_VERSION = "reuse.v1"
 # Cosine needed for a paraphrase when no trained pair scorer is available.
 _BARE_COSINE = 0.8
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN_CACHE_SIZE = 50_000  # sentences whose words are kept while verifying pairs
 _FALLBACK_SENT = re.compile(r"[^\n.!?]+(?:[.!?]+[\"'”’)]*|\n|$)")
 # Function words: dropped from signatures (never from verification).
 _STOP = frozenset(
@@ -187,8 +188,12 @@ class ReuseDetector:
         return self.docs[d].text[s:e]
 
     def _tokens(self, sid: int, cache: dict[int, list[str]]) -> list[str]:
+        """The sentence's words, through a bounded cache (at 100k documents an unbounded one
+        holds gigabytes of word strings)."""
         toks = cache.get(sid)
         if toks is None:
+            if len(cache) >= _TOKEN_CACHE_SIZE:
+                cache.clear()
             toks = _WORD.findall(self._text(sid).casefold())
             cache[sid] = toks
         return toks
