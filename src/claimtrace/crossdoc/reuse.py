@@ -254,7 +254,9 @@ class ReuseDetector:
         self.stats["sentences"] = len(self._sid_doc)
         self.stats["signed_sentences"] += sum(1 for s in sets if len(s))
         sigs = self._hasher.signatures(sets)
+        del sets  # at 100k documents these and the signatures hold hundreds of MB: free them early
         cand = self._index.add(sigs)
+        del sigs
         sid_doc = np.asarray(self._sid_doc, dtype=np.int64)
         if len(cand):
             cand = cand[sid_doc[cand[:, 0]] != sid_doc[cand[:, 1]]]

@@ -605,9 +605,16 @@ class StoryClusterer:
             "params": self.get_params(),
             "n_docs": self.n_docs_,
             "df": dict(self.df_),
-            "clusters": [cl.to_dict() for cl in self.clusters_.values()],
+            "clusters": [self._cluster_state(cl) for cl in self.clusters_.values()],
             "docs": {d: rec.to_dict() for d, rec in self.docs_.items()},
         }
+
+    def _cluster_state(self, cl: _Cluster) -> dict[str, Any]:
+        """A story's state; a one-document story leaves out its terms (they are the document's)."""
+        data = cl.to_dict()
+        if len(cl.docs) == 1 and cl.docs[0] in self.docs_ and cl.vec is None:
+            data["terms"] = None
+        return data
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> StoryClusterer:
@@ -617,14 +624,16 @@ class StoryClusterer:
         self._ensure_state()
         self.n_docs_ = int(state.get("n_docs", 0))
         self.df_ = Counter({str(k): int(v) for k, v in state.get("df", {}).items()})
+        self.docs_ = {str(d): _DocRecord.from_dict(rec) for d, rec in (state.get("docs") or {}).items()}
         for data in state.get("clusters", []):
+            if data.get("terms") is None:  # a one-document story: its terms are the document's
+                data = {**data, "terms": self.docs_[data["docs"][0]].vec}
             cl = _Cluster.from_dict(data)
             self.clusters_[cl.id] = cl
             for d in cl.docs:
                 self.doc_story_[d] = cl.id
             self._reindex(cl)
         self.seq_ = max((cl.seq for cl in self.clusters_.values()), default=0)
-        self.docs_ = {str(d): _DocRecord.from_dict(rec) for d, rec in (state.get("docs") or {}).items()}
         return self
 
 
