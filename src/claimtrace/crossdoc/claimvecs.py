@@ -72,11 +72,11 @@ def recurring_claims(
         for m in _WORD.finditer(t):
             w = m.group().casefold()
             if w not in STOP_WORDS:
-                k = vocab.get(w)
-                if k is None:
-                    k = vocab[w] = len(spelled)
+                wid = vocab.get(w)
+                if wid is None:
+                    wid = vocab[w] = len(spelled)
                     spelled.append(w)
-                ids.add(k)
+                ids.add(wid)
         words.append(tuple(ids))
     del vocab
     df: Counter[int] = Counter(w for ws in words for w in ws)
