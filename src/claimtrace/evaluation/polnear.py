@@ -36,8 +36,9 @@ aligned with a gold relation counts neither way).
 
 ``python -m claimtrace.evaluation.polnear eval DIR [--limit N]`` prints the report;
 ``python -m claimtrace.evaluation.polnear train ../shared/benchdata/polnear/train`` rebuilds
-``data/cue_lexicon.json`` (word-form counts only, never article text) and then the attribution
-tagger weights ``data/attribution_tagger.npz`` (hashed-feature weights only; see
+``data/cue_lexicon.json`` (word-form counts only, never article text), the word classes
+``data/word_classes.npz`` (from the installed MiniLM, see :mod:`claimtrace.nlp.wordvec`) and then
+the attribution tagger weights ``data/attribution_tagger.npz`` (weights only; see
 :mod:`claimtrace.evaluation.polnear_train`) from the train split. Tune on train, check on dev;
 the test split is held out.
 """
@@ -358,9 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.lexicon_only:
         return 0
     from claimtrace.evaluation.polnear_train import train_tagger
-    from claimtrace.nlp import cues
+    from claimtrace.nlp import cues, wordvec
 
     cues.learned_forms.cache_clear()
+    built = wordvec.build_word_classes()
+    print(f"wrote word classes of {built['pieces']} MiniLM pieces to {built['path']}")
     summary = train_tagger(args.directory, out=args.model_out)
     print(f"trained the attribution tagger on {summary['articles']} articles: {summary['path']}")
     return 0

@@ -6,10 +6,13 @@ only: hashed feature buckets x labels, int8 with a scale; no vocabulary, no text
 
 Every token gets the role of the gold span its first character lies in (source, cue, content,
 or outside). Stage 1 is a multinomial logistic regression (scikit-learn ``SGDClassifier``,
-log loss) over the stage-1 features. Stage 2 is trained on stage-1 labels predicted by
-two-fold cross-fitting (each half labelled by a stage-1 model trained on the other half), so
-that it learns from labels as noisy as those it will see; the shipped stage 1 is refit on
-all articles. Needs scikit-learn (the ``crossdoc`` extra) at training time only.
+log loss) over the hashed stage-1 features. Stage 2, the network
+(:class:`claimtrace.nlp.tagger_model.Net`), is trained with torch (CPU, one thread, Adam,
+cross-entropy) on stage-1 scores from five-fold cross-fitting (each article scored by a
+stage-1 model trained on the other four fifths), so that it learns from scores as noisy as
+those it will see; the shipped stage 1 is refit on all articles. ``neural=False`` trains the
+earlier linear stage 2 instead. Needs scikit-learn (the ``crossdoc`` extra) and torch at
+training time only.
 """
 
 from __future__ import annotations
@@ -64,32 +67,17 @@ def _fit(x: Any, y: np.ndarray, *, alpha: float, epochs: int) -> tuple[np.ndarra
     return w, b
 
 
-def train_tagger(
-    directory: str | Path,
+def _train_linear(
+    toks: list[tagger.Tokens],
+    f1: list[np.ndarray],
+    ys: list[np.ndarray],
     *,
-    out: str | Path | None = None,
-    alpha: float = 3e-6,
-    epochs: int = 6,
-    source_shift: float = 0.3,
-    cue_shift: float = 0.0,
-) -> dict[str, Any]:
-    """Train both stages on a PolNeAR split and write the weights; returns a small summary.
-
-    ``source_shift`` and ``cue_shift`` raise the stage-2 bias of those labels by that many standard
-    deviations of the stage-2 scores (the summary's ``score_std``).
-    """
-    from claimtrace.nlp.sentences import split_sentences
-
-    toks: list[tagger.Tokens] = []
-    f1: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    for art in load_polnear(directory):
-        tok = tagger.tokenize(art.text, split_sentences(art.text))
-        if not tok.words:
-            continue
-        toks.append(tok)
-        f1.append(tagger.stage1_features(tok))
-        ys.append(gold_labels(art, tok))
+    alpha: float,
+    epochs: int,
+    source_shift: float,
+    cue_shift: float,
+) -> tuple[tagger.Model, float]:
+    """Both linear stages on these articles (float weights) and the stage-2 score spread."""
     y = np.concatenate(ys)
     half = len(toks) // 2
     folds = [(range(0, half), range(half, len(toks))), (range(half, len(toks)), range(0, half))]
@@ -113,10 +101,178 @@ def train_tagger(
     score_std = float(np.std(sample @ w2 + b2))
     b2[tagger.SRC] += source_shift * score_std
     b2[tagger.CUE] += cue_shift * score_std
+    return tagger.Model(w1, b1, w2, b2), score_std
+
+
+def linear_scores(model: tagger.Model, tok: tagger.Tokens, f1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stage-1 and stage-2 scores of one article (as :func:`claimtrace.nlp.tagger.tag` computes them)."""
+    s1 = model.scores(f1, 1)
+    extra = tagger.stage2_extra(tok, s1.argmax(axis=1), tagger.softmax(s1))
+    s2 = model.scores(np.concatenate([f1, extra], axis=1), 2)
+    return s1, s2
+
+
+def _cross_fit_stage1(
+    f1: list[np.ndarray], ys: list[np.ndarray], *, folds: int, alpha: float, epochs: int
+) -> list[np.ndarray]:
+    """Stage-1 scores of every article from a model trained on the other folds (article i: fold i % folds)."""
+    out: list[np.ndarray] = [np.zeros(0)] * len(f1)
+    for k in range(folds):
+        tr = [i for i in range(len(f1)) if i % folds != k]
+        w, b = _fit(
+            _matrix([f1[i] for i in tr]), np.concatenate([ys[i] for i in tr]), alpha=alpha, epochs=epochs
+        )
+        m = tagger.Model(w, b, w, b)
+        for i in range(k, len(f1), folds):
+            out[i] = m.scores(f1[i], 1)
+    return out
+
+
+def _train_net(
+    xs: list[np.ndarray],
+    bases: list[np.ndarray],
+    ys: list[np.ndarray],
+    *,
+    hidden: int = 48,
+    dilations: tuple[int, ...] = (1, 2, 4, 8, 16),
+    epochs: int = 14,
+    lr: float = 2e-3,
+    decay: float = 0.85,
+    dropout: float = 0.1,
+    batch: int = 8,
+    seed: int = 0,
+    pair_weight: float = 1.0,
+) -> tagger.Net:
+    """Fit the network of :class:`claimtrace.nlp.tagger_model.Net` with torch (CPU, one thread)."""
+    torch: Any = require("torch", "embed", "training the attribution tagger")
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    nn = torch.nn
+    module: Any = nn.Module
+
+    class _Net(module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.inp = nn.Linear(xs[0].shape[1], hidden)
+            self.convs = nn.ModuleList(nn.Conv1d(hidden, hidden, 3, padding=d, dilation=d) for d in dilations)
+            self.out = nn.Linear(hidden, len(tagger.LABELS))
+            self.drop = nn.Dropout(dropout)
+            self.temp = nn.Parameter(torch.tensor(0.05))
+            self.trans = nn.Parameter(torch.zeros(len(tagger.LABELS), len(tagger.LABELS)))
+
+        def forward(self, x: Any, base: Any, mask: Any) -> Any:
+            h = (torch.relu(self.inp(x)) * mask).transpose(1, 2)
+            m = mask.transpose(1, 2)
+            for conv in self.convs:
+                h = h + torch.relu(conv(self.drop(h))) * m
+            return base * self.temp + self.out(h.transpose(1, 2))
+
+    net = _Net()
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    rng = np.random.default_rng(seed)
+    order = np.arange(len(xs))
+    d_in = xs[0].shape[1]
+    for _epoch in range(epochs):
+        rng.shuffle(order)
+        net.train()
+        for g in range(0, len(order), batch):
+            idx = order[g : g + batch]
+            width = max(len(ys[i]) for i in idx)
+            x = np.zeros((len(idx), width, d_in), dtype=np.float32)
+            b = np.zeros((len(idx), width, len(tagger.LABELS)), dtype=np.float32)
+            y = np.full((len(idx), width), -100, dtype=np.int64)
+            for k, i in enumerate(idx):
+                x[k, : len(ys[i])], b[k, : len(ys[i])], y[k, : len(ys[i])] = xs[i], bases[i], ys[i]
+            mask = torch.from_numpy((y >= 0).astype(np.float32)[:, :, None])
+            none = torch.zeros(1, len(tagger.LABELS))  # the pair score past the edges
+            left, right = torch.cat([net.trans, none]), torch.cat([net.trans.T, none])
+            out = net(torch.from_numpy(x), torch.from_numpy(b), mask)
+            yt = torch.from_numpy(y).reshape(-1)
+            loss = nn.functional.cross_entropy(out.reshape(-1, out.shape[-1]), yt)
+            if pair_weight:  # pseudo-likelihood of each label given its gold neighbours
+                pl = out + left[torch.from_numpy(_shifted(y, 1))] + right[torch.from_numpy(_shifted(y, -1))]
+                loss = loss + pair_weight * nn.functional.cross_entropy(pl.reshape(-1, pl.shape[-1]), yt)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        for group in opt.param_groups:
+            group["lr"] *= decay
+    net.eval()
+
+    def a(t: Any) -> np.ndarray:
+        return np.asarray(t.detach().numpy(), dtype=np.float32)
+
+    convs = [
+        (d, a(c.weight).transpose(2, 1, 0).reshape(3 * hidden, hidden), a(c.bias))
+        for d, c in zip(dilations, net.convs, strict=True)
+    ]
+    return tagger.Net(
+        a(net.inp.weight).T,
+        a(net.inp.bias),
+        convs,
+        a(net.out.weight).T,
+        a(net.out.bias),
+        float(net.temp.detach()),
+        a(net.trans) if pair_weight else None,
+    )
+
+
+def _shifted(y: np.ndarray, by: int) -> np.ndarray:
+    """Each token's neighbour label ``by`` positions back (1) or ahead (-1); ``len(LABELS)`` where none."""
+    out = np.full_like(y, len(tagger.LABELS))
+    if by > 0:
+        out[:, by:] = y[:, :-by]
+    else:
+        out[:, :by] = y[:, -by:]
+    out[out < 0] = len(tagger.LABELS)
+    return out
+
+
+def train_tagger(
+    directory: str | Path,
+    *,
+    out: str | Path | None = None,
+    alpha: float = 3e-6,
+    epochs: int = 6,
+    source_shift: float = 0.3,
+    cue_shift: float = 0.0,
+    neural: bool = True,
+    folds: int = 5,
+    net_epochs: int = 14,
+    net_hidden: int = 32,
+    pair_weight: float = 1.0,
+) -> dict[str, Any]:
+    """Train the stages on a PolNeAR split and write the weights; returns a small summary.
+
+    ``source_shift`` and ``cue_shift`` raise the stage-2 bias of those labels by that many standard
+    deviations of the stage-2 scores (the summary's ``score_std``).
+    """
+    from claimtrace.nlp.sentences import split_sentences
+
+    toks: list[tagger.Tokens] = []
+    f1: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    for art in load_polnear(directory):
+        tok = tagger.tokenize(art.text, split_sentences(art.text))
+        if not tok.words:
+            continue
+        toks.append(tok)
+        f1.append(tagger.stage1_features(tok))
+        ys.append(gold_labels(art, tok))
+    if neural:
+        s1 = _cross_fit_stage1(f1, ys, folds=max(2, min(folds, len(toks))), alpha=alpha, epochs=epochs)
+        w1, b1 = _fit(_matrix(f1), np.concatenate(ys), alpha=alpha, epochs=epochs)
+        xs = [tagger.dense_inputs(tok, s) for tok, s in zip(toks, s1, strict=True)]
+        net = _train_net(xs, s1, ys, epochs=net_epochs, hidden=net_hidden, pair_weight=pair_weight)
+        model, score_std = tagger.Model(w1, b1, w1, b1, net=net), 0.0
+    else:
+        model, score_std = _train_linear(
+            toks, f1, ys, alpha=alpha, epochs=epochs, source_shift=source_shift, cue_shift=cue_shift
+        )
     path = Path(out) if out else tagger.model_file()
-    tagger.save_model(tagger.Model(w1, b1, w2, b2), path)
+    tagger.save_model(model, path)
     tagger.load_model.cache_clear()
-    return {"articles": len(toks), "tokens": len(y), "path": str(path), "score_std": score_std}
+    return {"articles": len(toks), "tokens": sum(map(len, ys)), "path": str(path), "score_std": score_std}
 
 
 __all__ = ["gold_labels", "train_tagger"]

@@ -3,18 +3,22 @@
 Extraction has two steps:
 
 1. :func:`claimtrace.nlp.tagger.tag` labels every token source, cue, content or outside with a
-   linear model learned from the PolNeAR train split (hashed features: words, shapes, cue
-   lexicon classes, quotation context, the nearest cue-like word in the sentence);
-2. :func:`find_attributions` decodes the labels into relations. Cue runs anchor relations
-   (auxiliaries and adverbs just left of a cue join it: "has also said"; "according to" is
-   kept whole); every source and content run joins the nearest cue on either side, counting
-   the words in between and charging for crossing sentence and paragraph boundaries, so that
-   ``“A,” he said. “B,” she added.`` gives B to *added*; a source run right after a cue
-   (``..., said Ada Morn, ...``) stays with it. A relation keeps its closest source run and all
-   its content runs (content may have several segments; runs of the same sentence at most
-   :data:`CON_GAP` unlabelled tokens apart are joined). A relation with content but
-   no source shares the source of the previous relation in its sentence (``X said A, adding
-   B``; ``X attacked Y and suggested B``). A relation that has a source
+   model learned from the PolNeAR train split (a linear model over hashed features: words,
+   shapes, cue lexicon classes, quotation context, the nearest cue-like word in the sentence;
+   then a small convolutional network over its scores and MiniLM word vectors);
+2. :func:`find_attributions` decodes the labels into relations. Runs of one label stop at
+   sentence boundaries outside quotations (a full stop tagged as content does not glue two
+   sentences into one span; an unquoted content span leaves out its final full stop). Cue runs
+   anchor relations (auxiliaries and adverbs just left of a cue join it: "has also said";
+   "according to" is kept whole); every source and content run joins the nearest cue on
+   either side, counting the words in between and charging for crossing sentence and
+   paragraph boundaries, so that ``“A,” he said. “B,” she added.`` gives B to *added*; a
+   source run right after a cue (``..., said Ada Morn, ...``) stays with it; ``according to``
+   with no tagged source takes the untagged words right after it. A relation keeps its
+   closest source run and all its content runs (content may have several segments; runs of
+   the same sentence at most :data:`CON_GAP` unlabelled tokens apart are joined). A relation
+   with content but no source shares the source of the previous relation in its sentence
+   (``X said A, adding B``; ``X attacked Y and suggested B``). A relation that has a source
    but no content right after another relation's cue (``..., the statement said, AGENCY
    reported.``) becomes that relation's ``via``.
 
@@ -176,20 +180,28 @@ def _fix_cues(tok: Tokens, lab: np.ndarray) -> np.ndarray:
 
 
 def _runs(tok: Tokens, lab: np.ndarray) -> list[tuple[int, int, int]]:
-    """Maximal runs (label, first, end) of one label; one unlabelled punctuation mark may bridge."""
+    """Maximal runs (label, first, end) of one label; one unlabelled punctuation mark may bridge.
+
+    Runs stop at sentence boundaries outside quotations (a full stop tagged as content does not
+    glue two sentences into one content span).
+    """
     n = len(lab)
     out: list[tuple[int, int, int]] = []
     if n == 0:
         return out
     words = tok.words
-    change = np.flatnonzero(np.diff(lab)) + 1
+    # a run ends where the label changes, and at a sentence boundary outside quotations
+    breaks = np.zeros(n, dtype=bool)
+    breaks[1:] = (tok.sent[1:] != tok.sent[:-1]) & ~tok.inq[1:]
+    change = np.flatnonzero((np.diff(lab) != 0) | (breaks[1:] & (lab[1:] != 0))) + 1
     bounds = [0, *change.tolist(), n]
     segs = [(int(lab[a]), a, b) for a, b in itertools.pairwise(bounds)]
+    brk = breaks.tolist()
     for seg in segs:
         lbl, a, b = seg
         if out and lbl != 0:
             pl, pa, pb = out[-1]
-            if pl == lbl and pb == a:
+            if pl == lbl and pb == a and not brk[a]:
                 out[-1] = (pl, pa, b)
                 continue
         if lbl == 0 and b - a == 1 and not words[a][0].isalnum() and out and b < n:
@@ -255,7 +267,16 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
             ):
                 a += 2 if tok.words[a + 1] == "," else 1  # "Previously, the spokesperson ..."
             source = _strip(text, (starts[a], ends[b - 1]))
-        content = [_strip(text, (starts[a], ends[b - 1])) for a, b in _join_content(cons[k], lab, sent)]
+        elif _low(tok.words[ca]) == "according":  # "according to" names its source: take it when untagged
+            j = cb
+            while j < len(lab) and j - cb < 12 and lab[j] == 0 and tok.alnum[j] and sent[j] == sent[cb - 1]:
+                j += 1
+            if j > cb:
+                source = (starts[cb], ends[j - 1])
+        content = [
+            _strip(text, (starts[a], ends[b - 1 - _final_stop(tok, a, b)]))
+            for a, b in _join_content(cons[k], lab, sent)
+        ]
         content = [c for c in content if c[0] < c[1]]
         words = [_low(w) for w in tok.words[ca:cb]]
         lemma = next((w for w in words if w in REPORT_FORMS), words[0] if words else "")
@@ -271,6 +292,11 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
         out.append(att)
     _share_sources(out, [sent[ca] for _l, ca, _cb in cues])
     return _fold_via(text, out)
+
+
+def _final_stop(tok: Tokens, a: int, b: int) -> int:
+    """1 when an unquoted content run ``a:b`` ends with a full stop token (left out of the span)."""
+    return int(b - a > 1 and tok.words[b - 1] in (".", "!", "?") and not tok.inq[b - 1])
 
 
 def _share_sources(atts: list[Attribution], sents: list[int]) -> None:

@@ -2,26 +2,35 @@
 
 PolNeAR annotations are univocal (every token has at most one role in at most one
 attribution), so attribution extraction is a tagging problem. This module holds the
-*inference* side: a linear model over hashed sparse features, scored with numpy, in two
-stages:
+*inference* side, in two stages:
 
-1. **stage 1** reads the token's window (words, suffixes, shapes, curated cue classes), its
-   quotation context (inside a quote; does a cue-like word follow the closing mark or precede
-   the opening one) and the nearest cue-like word on each side within the sentence (which
-   word, how far, with how many commas, ``that`` or quote marks in between);
-2. **stage 2** adds the stage-1 labels of the neighbours and the nearest stage-1 *cue* on each
-   side (distance, commas, quotes in between), which gives the spans their shape.
+1. **stage 1** is a linear model over hashed sparse features, scored with numpy: the token's
+   window (words, suffixes, shapes, curated cue classes, MiniLM word classes from
+   :mod:`claimtrace.nlp.wordvec`), its quotation context (inside a quote; does a cue-like word
+   follow the closing mark or precede the opening one) and the nearest cue-like word on each
+   side within the sentence (which word, how far, with how many commas, ``that`` or quote
+   marks in between);
+2. **stage 2** is a small network (:class:`claimtrace.nlp.tagger_model.Net`: five dilated 1-D
+   convolutions, 32 channels, receptive field 63 tokens) over the stage-1 scores, each word's
+   MiniLM vector (48 dimensions, so an unseen cue verb resembles seen ones) and shape / cue
+   class / quote / sentence / paragraph flags (:func:`dense_inputs`); its scores are added to
+   the stage-1 scores, and the labels are decoded with learned scores for adjacent label
+   pairs (:meth:`claimtrace.nlp.tagger_model.Net.decode`). Models without the network (the
+   earlier version) use a second linear stage over the stage-1 labels of the neighbours and
+   the nearest stage-1 cues (:func:`stage2_extra`).
 
 Every feature is a template id combined with per-token integer values and hashed into
 :data:`DIM` buckets, so the model file holds only weights (no vocabulary, no text).
 
-**Speed.** Per word *type* attributes (hash, suffix hash, shape, cue class) are computed once
+**Speed.** Per word *type* attributes (hash, suffix hash, shape, cue class, word classes and
+vector) are computed once
 and kept in a process-wide table (:class:`_Vocab`); token offsets come from the positions of
 the non-space characters (:func:`_token_spans`); each stage's templates are compiled once into
 a :class:`_Plan` that hashes all templates of one arity in a single numpy pass over a
 (columns x tokens) matrix; scoring packs a bucket's four int8 weights into one uint64
 (:mod:`claimtrace.nlp.tagger_model`), so a token's scores are one integer sum. A document
-costs a few dozen numpy calls, independent of the number of templates. The weights live in
+costs a few dozen numpy calls, independent of the number of templates; the network is a few
+small matrix products on one BLAS thread. The weights live in
 ``data/attribution_tagger.npz`` and are rebuilt from the PolNeAR train split by
 ``python -m claimtrace.evaluation.polnear train DIR`` (see
 :mod:`claimtrace.evaluation.polnear_train`).
@@ -35,6 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from claimtrace.nlp import wordvec
 from claimtrace.nlp.cues import BELIEF_FORMS, REPORT_FORMS, learned_forms
 from claimtrace.nlp.quotes import Quote, find_quotes
 from claimtrace.nlp.tagger_model import (
@@ -44,6 +54,7 @@ from claimtrace.nlp.tagger_model import (
     OUTSIDE,
     SRC,
     Model,
+    Net,
     load_model,
     model_file,
     save_model,
@@ -52,7 +63,7 @@ from claimtrace.nlp.tagger_model import (
 
 _BITS = 18
 DIM = 1 << _BITS
-MODEL_VERSION = "tagger.v1"
+MODEL_VERSION = "tagger.v2"
 
 _TOK = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _NL = re.compile("\n")
@@ -108,7 +119,8 @@ class _Vocab:
         self.ids: dict[str, int] = {}
         self.size = 0
         self.generation = 0
-        self.table = np.zeros((4096, 6), dtype=np.uint64)
+        self.table = np.zeros((4096, 8), dtype=np.uint64)
+        self.vecs = np.zeros((4096, wordvec.DIMS), dtype=np.float32)
 
     def add(self, tok: str) -> int:
         low = tok.lower().replace("’", "'")
@@ -148,14 +160,24 @@ class _Vocab:
                 self.generation += 1
             else:
                 self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+                self.vecs = np.concatenate([self.vecs, np.zeros_like(self.vecs)])
         row = self.size
-        self.table[row] = (_h(low), suf, shape, cls, cand, int(ch.isalnum()))
+        table = wordvec.word_classes()
+        if table is not None:
+            fine, coarse, self.vecs[row] = table.lookup(tok)
+        else:
+            fine = coarse = 0
+        self.table[row] = (_h(low), suf, shape, cls, cand, int(ch.isalnum()), fine, coarse)
         self.ids[tok] = row
         self.size += 1
         return row
 
     def lookup(self, words: list[str]) -> np.ndarray:
-        """Per-token attribute rows: hash, suffix hash, shape, cue class, cue-like, alnum."""
+        """Per-token attribute rows: hash, suffix hash, shape, cue class, cue-like, alnum, word classes."""
+        return self.lookup_with_vectors(words)[0]
+
+    def lookup_with_vectors(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per-token attribute rows (see :meth:`lookup`) and word vectors."""
         try:  # the common case: every word seen before
             rows = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int64, count=len(words))
         except KeyError:
@@ -164,8 +186,7 @@ class _Vocab:
             if generation != self.generation:  # the table was reset half-way: look up again
                 got = [self.ids[w] if w in self.ids else self.add(w) for w in words]
             rows = np.array(got, dtype=np.int64)
-        out: np.ndarray = self.table[rows]
-        return out
+        return self.table[rows], self.vecs[rows]
 
 
 _CACHE_MAX = 1 << 19
@@ -190,6 +211,11 @@ class Tokens:
     q_after: np.ndarray  # hash of the cue-like word right after the token's quote (0: none)
     q_before: np.ndarray  # hash of the cue-like word / colon right before the token's quote
     alnum: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # starts with a letter/digit
+    wc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # fine word class
+    wc2: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # coarse word class
+    vec: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, wordvec.DIMS), dtype=np.float32)
+    )  # word vector
     cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -221,7 +247,10 @@ def tokenize(text: str, sentences: list[tuple[int, int]], *, quotes: list[Quote]
     """Tokens of ``text`` with word, shape, cue-class, quote and sentence arrays."""
     words, starts, ends = _token_spans(text)
     n = len(words)
-    attrs = _VOCAB.lookup(words) if n else np.zeros((0, 6), dtype=np.uint64)
+    if n:
+        attrs, vecs = _VOCAB.lookup_with_vectors(words)
+    else:
+        attrs, vecs = np.zeros((0, 8), dtype=np.uint64), np.zeros((0, wordvec.DIMS), dtype=np.float32)
     hw, suf, cls = attrs[:, 0], attrs[:, 1], attrs[:, 3]
     shape = attrs[:, 2].copy()
     cand = attrs[:, 4].astype(bool)
@@ -281,7 +310,23 @@ def tokenize(text: str, sentences: list[tuple[int, int]], *, quotes: list[Quote]
             q_before = np.where(inq, np.array(before_q, dtype=np.uint64)[np.maximum(qi, 0)], _U64(0))
     alnum = attrs[:, 5] > 0
     return Tokens(
-        starts, ends, words, hw, suf, shape, cls, cand, inq, sent, para_start, q_after, q_before, alnum=alnum
+        starts,
+        ends,
+        words,
+        hw,
+        suf,
+        shape,
+        cls,
+        cand,
+        inq,
+        sent,
+        para_start,
+        q_after,
+        q_before,
+        alnum=alnum,
+        wc=attrs[:, 6],
+        wc2=attrs[:, 7],
+        vec=vecs,
     )
 
 
@@ -472,6 +517,16 @@ _STAGE1 = _Plan(
         (64, ("hw", "capl")),
         (65, ("hw", "cls@1", "cls@-1")),
         (66, ("hw", "inq", "inq@1", "inq@-1")),
+        *[(70 + o, (f"wc@{o}",)) for o in (-2, -1, 0, 1, 2)],
+        *[(76 + o, (f"wc2@{o}",)) for o in (-1, 0, 1)],
+        (80, ("wc", "shape@1")),
+        (81, ("wc", "shape@-1")),
+        (82, ("wc@-1", "wc")),
+        (83, ("wc", "wc@1")),
+        (84, ("wc", "inq")),
+        (85, ("wc", "hw@1")),
+        (86, ("hw@-1", "wc")),
+        (87, ("wc2@-1", "wc2", "wc2@1")),
         *_relative_specs("r", 100),
     ]
 )
@@ -481,6 +536,8 @@ _STAGE2 = _Plan(
         (210, ("lab@-1", "lab", "lab@1")),
         (211, ("lab", "hw")),
         (212, ("lab", "shape", "inq")),
+        (213, ("lab", "wc")),
+        (214, ("lab@-1", "wc", "lab@1")),
         *_relative_specs("c", 300),
         *_relative_specs("s", 400, only=(1, 2, 3)),
     ]
@@ -524,6 +581,8 @@ def stage1_features(tok: Tokens) -> np.ndarray:
         "has_q_after": tok.q_after > 0,
         "has_q_before": tok.q_before > 0,
         "capl": capl,
+        "wc": tok.wc,
+        "wc2": tok.wc2,
     }
     _relative(values, tok, tok.hw, [("r", 100, tok.cand)])
     return _STAGE1.buckets(values, n)
@@ -540,7 +599,7 @@ def stage2_extra(tok: Tokens, labels: np.ndarray, probs: np.ndarray | None = Non
     """The features stage 2 adds to the stage-1 ones (see :func:`stage2_features`)."""
     n = len(labels)
     lab = labels.astype(np.uint64)
-    values = {"lab": lab, "hw": tok.hw, "shape": tok.shape, "inq": tok.inq}
+    values = {"lab": lab, "hw": tok.hw, "shape": tok.shape, "inq": tok.inq, "wc": tok.wc}
     if n == 0:
         return np.zeros((0, len(_STAGE2.specs if probs is None else _STAGE2_PROBS.specs)), dtype=np.int32)
     _relative(values, tok, tok.hw, [("c", 300, labels == CUE), ("s", 400, labels == SRC)])
@@ -551,6 +610,29 @@ def stage2_extra(tok: Tokens, labels: np.ndarray, probs: np.ndarray | None = Non
         values[f"q{j}"] = q[:, j]
     values["qcue"] = q[:, CUE]
     return _STAGE2_PROBS.buckets(values, n)
+
+
+N_DENSE = 8 + wordvec.DIMS + 12 + 6 + 4
+
+
+def dense_inputs(tok: Tokens, s1: np.ndarray) -> np.ndarray:
+    """Per-token inputs (n, :data:`N_DENSE`) of the network: stage-1 scores, word vector, flags."""
+    n = len(tok.words)
+    x = np.zeros((n, N_DENSE), dtype=np.float32)
+    x[:, 0:4] = s1 * np.float32(1 / 32)
+    x[:, 4:8] = softmax(s1)
+    d = 8 + wordvec.DIMS
+    x[:, 8:d] = tok.vec
+    idx = np.arange(n)
+    x[idx, d + np.minimum(tok.shape, 11).astype(np.int64)] = 1.0
+    x[idx, d + 12 + np.minimum(tok.cls, 5).astype(np.int64)] = 1.0
+    x[:, d + 18] = tok.inq
+    x[:, d + 19] = tok.para_start
+    x[:, d + 20] = tok.cand
+    if n:
+        x[0, d + 21] = 1.0
+        x[1:, d + 21] = tok.sent[1:] != tok.sent[:-1]
+    return x
 
 
 def tag(
@@ -569,11 +651,15 @@ def tag(
     if m is None or not tok.words:
         return tok, np.zeros(len(tok.words), dtype=np.int64)
     f1 = stage1_features(tok)
+    if m.net is not None:
+        s1 = m.scores(f1, 1)
+        lab: np.ndarray = m.net.decode(m.net.forward(dense_inputs(tok, s1), s1))
+        return tok, lab
     s1, base2 = m.both(f1)  # stage 2 scores = its weights over the stage-1 features + the extra ones
     extra = stage2_extra(tok, s1.argmax(axis=1), softmax(s1))
     s2 = base2 + m.scores(extra, 2)
-    lab2: np.ndarray = s2.argmax(axis=1)
-    return tok, lab2
+    lab = s2.argmax(axis=1)
+    return tok, lab
 
 
 __all__ = [
@@ -584,6 +670,7 @@ __all__ = [
     "OUTSIDE",
     "SRC",
     "Model",
+    "Net",
     "Tokens",
     "load_model",
     "model_file",
