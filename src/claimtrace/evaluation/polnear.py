@@ -37,7 +37,7 @@ aligned with a gold relation counts neither way).
 ``python -m claimtrace.evaluation.polnear eval DIR [--limit N]`` prints the report;
 ``python -m claimtrace.evaluation.polnear train ../shared/benchdata/polnear/train`` rebuilds
 ``data/cue_lexicon.json`` (word-form counts only, never article text), the word classes
-``data/word_classes.npz`` (from the installed MiniLM, see :mod:`claimtrace.nlp.wordvec`) and then
+``data/word_params.npz`` (from the installed MiniLM, see :mod:`claimtrace.nlp.wordvec`) and then
 the attribution tagger weights ``data/attribution_tagger.npz`` (weights only; see
 :mod:`claimtrace.evaluation.polnear_train`) from the train split. Tune on train, check on dev;
 the test split is held out.

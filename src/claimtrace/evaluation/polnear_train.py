@@ -2,7 +2,11 @@
 
 ``python -m claimtrace.evaluation.polnear train ../shared/benchdata/polnear/train`` rebuilds
 ``data/cue_lexicon.json`` (word-form counts) and then ``data/attribution_tagger.npz`` (weights
-only: hashed feature buckets x labels, int8 with a scale; no vocabulary, no text).
+only: hashed feature buckets x labels, int8 with a scale; no vocabulary, no text). Before that
+it fits the word-class parameters ``data/word_params.npz``
+(:func:`claimtrace.nlp.wordvec.build_word_classes`); the word classes and vectors the tagger
+trains on come from the per-piece table built from them at run time
+(:func:`claimtrace.nlp.wordvec.word_classes`), exactly as at inference.
 
 Every token gets the role of the gold span its first character lies in (source, cue, content,
 or outside). Stage 1 is a multinomial logistic regression (scikit-learn ``SGDClassifier``,

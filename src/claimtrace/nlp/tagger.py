@@ -63,7 +63,7 @@ from claimtrace.nlp.tagger_model import (
 
 _BITS = 18
 DIM = 1 << _BITS
-MODEL_VERSION = "tagger.v2"
+MODEL_VERSION = "tagger.v3"
 
 _TOK = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _NL = re.compile("\n")

