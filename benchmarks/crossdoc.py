@@ -320,9 +320,12 @@ def cached_analyses(
 
 def stage_entities(docs: list[ReuseDoc], ctx: dict[str, Any]) -> dict[str, Any]:
     from claimtrace.nlp.linking import link_entities
+    from claimtrace.pipeline import release_mentions
 
     ctx["entities"] = link_entities(ctx["analyses"].values(), overrides=[])
-    return {"entities": len(ctx["entities"])}
+    n = len(ctx["entities"])
+    release_mentions(ctx["entities"])  # as pipeline.run_crossdoc does once they are stored
+    return {"entities": n}
 
 
 def stage_reuse(docs: list[ReuseDoc], ctx: dict[str, Any]) -> dict[str, Any]:
