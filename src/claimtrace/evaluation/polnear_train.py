@@ -108,14 +108,6 @@ def _train_linear(
     return tagger.Model(w1, b1, w2, b2), score_std
 
 
-def linear_scores(model: tagger.Model, tok: tagger.Tokens, f1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stage-1 and stage-2 scores of one article (as :func:`claimtrace.nlp.tagger.tag` computes them)."""
-    s1 = model.scores(f1, 1)
-    extra = tagger.stage2_extra(tok, s1.argmax(axis=1), tagger.softmax(s1))
-    s2 = model.scores(np.concatenate([f1, extra], axis=1), 2)
-    return s1, s2
-
-
 def _cross_fit_stage1(
     f1: list[np.ndarray], ys: list[np.ndarray], *, folds: int, alpha: float, epochs: int
 ) -> list[np.ndarray]:
