@@ -28,17 +28,22 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["BandIndex", "MinHasher", "shingle_hashes", "shingles_of_hashes", "token_hashes"]
+__all__ = ["BandIndex", "MinHasher", "shingle_hashes", "shingles_of_hashes", "token_hash", "token_hashes"]
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _TOKEN_CACHE: dict[str, int] = {}
 _CACHE_LIMIT = 2_000_000
 
 
+def token_hash(token: str) -> int:
+    """The stable 32-bit hash (CRC-32 of the UTF-8 bytes) of one token, uncached."""
+    return zlib.crc32(token.encode("utf-8", "surrogatepass"))
+
+
 def _token_hash(token: str) -> int:
     value = _TOKEN_CACHE.get(token)
     if value is None:
-        value = zlib.crc32(token.encode("utf-8", "surrogatepass"))
+        value = token_hash(token)
         if len(_TOKEN_CACHE) < _CACHE_LIMIT:
             _TOKEN_CACHE[token] = value
     return value

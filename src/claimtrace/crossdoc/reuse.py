@@ -38,7 +38,6 @@ new documents, which are matched against everything indexed before (only new pai
 
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from typing import Any
 import numpy as np
 import regex as re
 
-from claimtrace.crossdoc.minhash import BandIndex, MinHasher, shingles_of_hashes
+from claimtrace.crossdoc.minhash import BandIndex, MinHasher, shingles_of_hashes, token_hash
 from claimtrace.errors import require
 from claimtrace.model import Claim, DocAnalysis, Document, ReuseLink
 
@@ -245,7 +244,7 @@ class ReuseDetector:
                             w = vocab.get(t)
                             if w is None:
                                 w = vocab[t] = len(word_hash)
-                                word_hash.append(zlib.crc32(t.encode("utf-8", "surrogatepass")))
+                                word_hash.append(token_hash(t))
                             words.append(w)
                 offsets.append(len(words))
         sets = self._sets(np.asarray(words, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
