@@ -505,7 +505,7 @@ class StoryClusterer:
         dates = []
         for d in members:
             rec = self.docs_[d]
-            for t, w in rec.vec.items():
+            for t, w in rec.items():
                 terms[t] = terms.get(t, 0.0) + w
             if rec.published and _day(rec.published) is not None:
                 dates.append(rec.published[:10])
@@ -517,7 +517,7 @@ class StoryClusterer:
         for d in members:
             rec = self.docs_[d]
             if rec.title and cl.norm > 0:
-                score = sum(w * cl.terms.get(t, 0.0) for t, w in rec.vec.items()) / cl.norm
+                score = sum(w * cl.terms.get(t, 0.0) for t, w in rec.items()) / cl.norm
                 if score > cl.title_score:
                     cl.title, cl.title_score = rec.title, score
         self.clusters_[cid] = cl

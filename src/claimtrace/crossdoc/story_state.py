@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -108,9 +108,13 @@ class _DocRecord:
         self.published = published
         self.title = title
 
+    def items(self) -> Iterator[tuple[str, float]]:
+        """(term, weight) pairs, without building a dict."""
+        return zip(self.terms, self.weights.tolist(), strict=True)
+
     @property
     def vec(self) -> dict[str, float]:
-        return dict(zip(self.terms, self.weights.tolist(), strict=True))
+        return dict(self.items())
 
     def to_dict(self) -> dict[str, Any]:
         return {
