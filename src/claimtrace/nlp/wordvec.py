@@ -158,9 +158,16 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return out
 
 
-def _quantise(x: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray:
-    """int8 reduced vectors of embedding rows ``x``: PCA projection, unit length, quantised."""
-    v = _unit((x - params["mean"].astype(np.float64)) @ params["proj"].astype(np.float64))
+def _reduce(x: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray:
+    """Embedding rows ``x`` projected by the PCA parameters, at unit length (float64)."""
+    return _unit((x - params["mean"].astype(np.float64)) @ params["proj"].astype(np.float64))
+
+
+def _quantise(
+    x: np.ndarray, params: dict[str, np.ndarray], *, reduced: np.ndarray | None = None
+) -> np.ndarray:
+    """int8 reduced vectors of embedding rows ``x`` (``reduced``: :func:`_reduce` of them, if known)."""
+    v = _reduce(x, params) if reduced is None else reduced
     q = np.clip(np.round(v / float(params["scale"][0])), -127, 127)
     return q.astype(np.int8)
 
@@ -285,9 +292,9 @@ def build_word_classes(out: str | Path | None = None, *, seed: int = 0) -> dict[
         "mean": pca.mean_.astype(np.float32),
         "proj": pca.components_.T.astype(np.float32),
     }
-    v = _unit((x - params["mean"].astype(np.float64)) @ params["proj"].astype(np.float64))
+    v = _reduce(x, params)
     params["scale"] = np.array([float(np.abs(v).max()) / 127], dtype=np.float32)
-    q = _quantise(x, params).astype(np.float64) * float(params["scale"][0])
+    q = _quantise(x, params, reduced=v).astype(np.float64) * float(params["scale"][0])
     whole = np.array([not p.startswith("##") for p in pieces])
     km_f = cluster.KMeans(FINE, n_init=1, random_state=seed).fit(q[whole])
     km_c = cluster.KMeans(COARSE, n_init=3, random_state=seed).fit(q[whole])
