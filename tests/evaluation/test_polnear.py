@@ -101,3 +101,25 @@ def test_dev_figures() -> None:
     assert res["overlap"]["content"]["f1"] > 0.7
     assert res["overlap"]["source"]["f1"] > 0.55
     assert res["overlap"]["cue"]["f1"] > 0.5
+
+
+def test_agreement_scores_annotators_against_the_first(tmp_path: Path) -> None:
+    d = _fixture(tmp_path)
+    # the second annotator agrees on the first relation and misses the second
+    (d / "attributions" / "art1_bbbb.ann").write_text(ANN.split("T5")[0], encoding="utf-8")
+    res = polnear.evaluate_agreement(d)
+    assert res["articles"] == 1 and res["pairs"] == 1
+    human = res["annotators"]
+    assert human["overlap"]["source"]["p"] == 1.0
+    assert human["overlap"]["source"]["r"] == 0.6667  # 2 of 3 gold source tokens
+    assert human["exact"]["cue"]["p"] == 1.0 and human["exact"]["cue"]["r"] == 0.5
+    assert set(res["system"]["overlap"]) >= {"source", "cue", "content"}
+    assert "annotators overlap F1" in polnear.format_agreement(res)
+
+
+def test_agreement_skips_single_annotator_articles(tmp_path: Path) -> None:
+    d = _fixture(tmp_path)
+    (d / "attributions" / "art1_bbbb.ann").unlink()
+    res = polnear.evaluate_agreement(d)
+    assert res["articles"] == 0 and res["pairs"] == 0
+    assert res["annotators"]["overlap"]["cue"]["f1"] == 0.0

@@ -31,13 +31,25 @@ def attribution(
         ),
     ],
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
+    agreement: Annotated[
+        bool,
+        typer.Option(
+            "--agreement",
+            help="Score the annotators of multiply annotated articles against each other, "
+            "beside the extractor on the same articles (the ceiling to read the scores by).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Source, cue and content spans against PolNeAR: exact and token-overlap P/R/F1 per kind."""
-    from claimtrace.evaluation.polnear import evaluate_polnear, format_report
+    from claimtrace.evaluation import polnear as pn
 
-    result = evaluate_polnear(polnear, limit=limit)
-    typer.echo(json.dumps(result) if as_json else format_report(result))
+    if agreement:
+        res = pn.evaluate_agreement(polnear)
+        typer.echo(json.dumps(res) if as_json else pn.format_agreement(res))
+        return
+    result = pn.evaluate_polnear(polnear, limit=limit)
+    typer.echo(json.dumps(result) if as_json else pn.format_report(result))
 
 
 @eval_app.command("stories")

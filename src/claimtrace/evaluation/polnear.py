@@ -304,16 +304,91 @@ def evaluate_polnear(directory: str | Path, *, limit: int | None = None) -> dict
         n += 1
         n_gold += len(art.relations)
         n_pred += len(pred)
-    overlap = {k: _prf(c["ov"], c["pred"], c["ov"], c["gold"]) for k, c in counts.items()}
-    exact = {k: _prf(c["exact"], c["npred"], c["exact"], c["ngold"]) for k, c in counts.items() if k in ROLES}
     return {
         "directory": str(directory),
         "articles": n,
         "gold_relations": n_gold,
         "predicted_relations": n_pred,
-        "overlap": overlap,
-        "exact": exact,
+        **_summary(counts),
     }
+
+
+def _summary(counts: dict[str, dict[str, float]]) -> dict[str, Any]:
+    overlap = {k: _prf(c["ov"], c["pred"], c["ov"], c["gold"]) for k, c in counts.items()}
+    exact = {k: _prf(c["exact"], c["npred"], c["exact"], c["ngold"]) for k, c in counts.items() if k in ROLES}
+    return {"overlap": overlap, "exact": exact}
+
+
+def _annotations(directory: str | Path) -> dict[str, list[Path]]:
+    """Every ``.ann`` file of a split by article name (sorted file names)."""
+    d = Path(directory)
+    by_article: dict[str, list[Path]] = {}
+    for ann in sorted((d / "attributions").glob("*.ann")):
+        if (d / "text" / f"{ann.stem.rsplit('_', 1)[0]}.txt").exists():
+            by_article.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    return by_article
+
+
+def evaluate_agreement(directory: str | Path) -> dict[str, Any]:
+    """Annotators scored against each other with the extractor's metric: the ceiling to read it by.
+
+    For every article of the split with two or more annotators, the first annotator (the gold the
+    extractor is scored against) is gold and each other annotator is scored as a prediction
+    (``annotators``); the extractor is scored against the same first annotators on the same
+    articles (``system``). Same keys as :func:`evaluate_polnear` under each.
+    """
+    d = Path(directory)
+    humans, system = _new_counts(), _new_counts()
+    articles = pairs = 0
+    for art, anns in _annotations(d).items():
+        if len(anns) < 2:
+            continue
+        text = (d / "text" / f"{art}.txt").read_text(encoding="utf-8")
+        gold = parse_ann(anns[0].read_text(encoding="utf-8"))
+        for other in anns[1:]:
+            rels = parse_ann(other.read_text(encoding="utf-8"))
+            flags = _direct_flags(text, rels)
+            pred = [(r.source, r.cue, r.content, d) for r, d in zip(rels, flags, strict=True)]
+            score_article(text, gold, pred, humans)
+            pairs += 1
+        score_article(text, gold, predict_relations(text), system)
+        articles += 1
+    return {
+        "directory": str(directory),
+        "articles": articles,
+        "pairs": pairs,
+        "annotators": _summary(humans),
+        "system": _summary(system),
+    }
+
+
+def _direct_flags(text: str, rels: list[GoldRelation]) -> list[bool]:
+    """Per relation: at least half of its content tokens are inside quotes (as gold is judged)."""
+    toks = _token_index(text)
+    starts = [t[0] for t in toks]
+    qmask = _quoted_mask(text)
+    out = []
+    for rel in rels:
+        content = _tokens(rel.content, starts, toks)
+        out.append(bool(content) and 2 * sum(1 for i in content if qmask[toks[i][0]]) >= len(content))
+    return out
+
+
+def format_agreement(result: dict[str, Any]) -> str:
+    """Annotator agreement beside the extractor on the same articles (overlap / exact F1)."""
+    lines = [
+        f"PolNeAR agreement: {result['articles']} articles with 2+ annotators, {result['pairs']} annotator "
+        f"pairs ({result['directory']}); gold = each article's first annotator",
+        f"{'span':<10}{'annotators overlap F1':>23}{'exact F1':>10}"
+        f"   {'system overlap F1':>18}{'exact F1':>10}",
+    ]
+    h, s = result["annotators"], result["system"]
+    for k in ROLES:
+        lines.append(
+            f"{k:<10}{h['overlap'][k]['f1']:>23.3f}{h['exact'][k]['f1']:>10.3f}"
+            f"   {s['overlap'][k]['f1']:>18.3f}{s['exact'][k]['f1']:>10.3f}"
+        )
+    return "\n".join(lines)
 
 
 def format_report(result: dict[str, Any]) -> str:
@@ -343,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("directory")
     ev.add_argument("--limit", type=int, default=None)
     ev.add_argument("--json", action="store_true")
+    ag = sub.add_parser("agreement", help="annotators against each other, beside the extractor")
+    ag.add_argument("directory")
+    ag.add_argument("--json", action="store_true")
     tr = sub.add_parser("train", help="learn the cue lexicon from the train split")
     tr.add_argument("directory")
     tr.add_argument("--out", default=str(lexicon_path()))
@@ -352,6 +430,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "eval":
         res = evaluate_polnear(args.directory, limit=args.limit)
         print(json.dumps(res, indent=1) if args.json else format_report(res))
+        return 0
+    if args.cmd == "agreement":
+        res = evaluate_agreement(args.directory)
+        print(json.dumps(res, indent=1) if args.json else format_agreement(res))
         return 0
     lex = learn_cue_lexicon(args.directory)
     Path(args.out).write_text(json.dumps(lex, indent=0, sort_keys=True) + "\n", encoding="utf-8")
