@@ -95,20 +95,6 @@ class Net:
                 padded[parity + 1 : parity + 1 + 2 * m : 2] = (s + pair[around]).argmax(axis=1)
         out: np.ndarray = padded[1:-1]
         return out
-        t = self.trans
-        t_right = np.ascontiguousarray(t.T)  # t_right[r] = scores of (label, right neighbour r)
-        for _ in range(rounds):
-            for parity in (0, 1):
-                s = scores[parity::2].copy()
-                left = lab[1 - parity :: 2]  # left neighbours of parity+2, parity+4, ... (even) or 1, 3, ...
-                if parity == 0:
-                    s[1:] += t[left[: len(s) - 1]]
-                else:
-                    s += t[left[: len(s)]]
-                right = lab[parity + 1 :: 2]
-                s[: len(right)] += t_right[right]
-                lab[parity::2] = s.argmax(axis=1)
-        return lab
 
     def forward(self, x: np.ndarray, base: np.ndarray) -> np.ndarray:
         """Label scores (n, labels) from inputs ``x`` (n, inputs) and stage-1 scores ``base``.
