@@ -47,6 +47,24 @@ def test_direct_quote_speaker_after_with_pronoun() -> None:
     assert c.cue == "said"
 
 
+@pytest.mark.parametrize(
+    ("closing", "speaker"),
+    [
+        ("said Okafor.", "Okafor"),
+        ("warned Dr. Lena Okafor.", "Dr. Lena Okafor"),
+        ("said O'Brien, on her first day in the post.", "O'Brien"),
+    ],
+)
+def test_speaker_named_after_the_cue_is_not_content(closing: str, speaker: str) -> None:
+    text = (
+        "The council met in Harlow on Monday to discuss the bridge.\n\n"
+        f"“The bridge will stay closed until the inspectors have finished their work,” {closing}"
+    )
+    claims = [c for c in _claims(text) if c.kind != "unattributed"]
+    assert [c.speaker_text for c in claims] == [speaker]
+    assert _content(text, claims[0]).startswith("The bridge will stay closed")
+
+
 def test_quote_without_comma_and_descriptor_speaker() -> None:
     text = "“Our inspectors found 40 damaged bridges across the region ” the Bureau spokesman said."
     mentions = [_m(text, "Bureau", "ORG", "name:bureau")]
