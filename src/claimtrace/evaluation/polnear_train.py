@@ -33,16 +33,21 @@ from claimtrace.nlp import tagger
 _ROLE_CODE = {"source": tagger.SRC, "cue": tagger.CUE, "content": tagger.CON}
 
 
-def gold_labels(art: GoldArticle, tok: tagger.Tokens) -> np.ndarray:
-    """Role label of every token (from the character each token starts at)."""
+def char_roles(art: GoldArticle) -> np.ndarray:
+    """Role label of every character of the text (one extra slot past the end, outside)."""
     chars = np.zeros(len(art.text) + 1, dtype=np.int8)
     for rel in art.relations:
         for role in ("content", "source", "cue"):
             for a, b in getattr(rel, role):
                 chars[a:b] = _ROLE_CODE[role]
+    return chars
+
+
+def gold_labels(art: GoldArticle, tok: tagger.Tokens) -> np.ndarray:
+    """Role label of every token (from the character each token starts at)."""
     if len(tok.starts) == 0:
         return np.zeros(0, dtype=np.int64)
-    return chars[tok.starts].astype(np.int64)
+    return char_roles(art)[tok.starts].astype(np.int64)
 
 
 def _matrix(feats: list[np.ndarray]) -> Any:
@@ -271,4 +276,4 @@ def train_tagger(
     return {"articles": len(toks), "tokens": sum(map(len, ys)), "path": str(path), "score_std": score_std}
 
 
-__all__ = ["gold_labels", "train_tagger"]
+__all__ = ["char_roles", "gold_labels", "train_tagger"]
