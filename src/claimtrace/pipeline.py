@@ -56,13 +56,14 @@ def _timed(report: AnalyzeReport, stage: str) -> Iterator[None]:
 
 def _stale_ids(store: Store, *, force: bool) -> list[str]:
     """Documents whose analysis is missing or was made by another stage version."""
-    from claimtrace.nlp.pipeline import STAGE_VERSIONS
+    from claimtrace.nlp.pipeline import stage_versions
 
     ids = store.document_ids()
     if force:
         return ids
     done = store.analysis_versions()
-    return [i for i in ids if done.get(i) != STAGE_VERSIONS]
+    current = stage_versions()
+    return [i for i in ids if done.get(i) != current]
 
 
 def analyze_new_documents(

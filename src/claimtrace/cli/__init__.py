@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import typer
 
-from claimtrace.cli import analyze, docs, entities, evaluate, export, ingest, narratives, search, serve
+from claimtrace.cli import (
+    analyze,
+    attribution,
+    docs,
+    entities,
+    evaluate,
+    export,
+    ingest,
+    narratives,
+    search,
+    serve,
+)
 
 app = typer.Typer(
     name="claimtrace",
@@ -18,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _group in (ingest, analyze, docs, export, entities, narratives, search, evaluate, serve):
+for _group in (ingest, analyze, docs, export, entities, narratives, search, evaluate, attribution, serve):
     _group.register(app)
 
 

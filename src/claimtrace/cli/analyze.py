@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from claimtrace.api import Corpus
+from claimtrace.cli.attribution import ModelOption, use_model
 from claimtrace.cli.common import DEFAULT, DbOption, err, user_errors
 from claimtrace.cli.ingest import OutletFromDirOption, OutletOption
 from claimtrace.cli.progress import stage_progress
@@ -46,8 +47,10 @@ def analyze(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary and stage timings as JSON.")
     ] = False,
+    attribution_model: ModelOption = None,
 ) -> None:
     """Find claims, entities, quantities, reuse, stories, narratives, mutations and stances."""
+    use_model(attribution_model)
     with Corpus.open(db) as corpus:
         _analyze(corpus, force=force, workers=workers, as_json=as_json)
 
@@ -83,11 +86,13 @@ def run(
     force: ForceOption = False,
     outlet: OutletOption = None,
     outlet_from_dir: OutletFromDirOption = False,
+    attribution_model: ModelOption = None,
 ) -> None:
     """Ingest, analyse and report in one command."""
     from claimtrace.readers import ReadOptions
 
     _check_report_format(fmt)
+    use_model(attribution_model)
     options = ReadOptions(outlet=outlet, outlet_from_dir=outlet_from_dir)
     with Corpus.open(db) as corpus:
         with stage_progress() as reporter:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from claimtrace.cli.attribution import ModelOption, use_model
 from claimtrace.cli.common import user_errors
 
 eval_app = typer.Typer(help="Score claimtrace against labelled corpora.", no_args_is_help=True)
@@ -40,9 +41,12 @@ def attribution(
         ),
     ] = False,
     as_json: JsonOption = False,
+    attribution_model: ModelOption = None,
 ) -> None:
     """Source, cue and content spans against PolNeAR: exact and token-overlap P/R/F1 per kind."""
     from claimtrace.evaluation import polnear as pn
+
+    use_model(attribution_model)
 
     if agreement:
         res = pn.evaluate_agreement(polnear)

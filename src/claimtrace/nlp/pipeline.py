@@ -34,7 +34,19 @@ STAGE_VERSIONS: dict[str, str] = {
     "hedges": HEDGES_VERSION,
 }
 
-__all__ = ["STAGE_VERSIONS", "analyze_document", "analyze_documents", "split_sentences"]
+
+
+def stage_versions() -> dict[str, str]:
+    """:data:`STAGE_VERSIONS`, the attribution version naming the opt-in encoder tagger when set."""
+    from claimtrace.nlp import encoder_tagger
+
+    extra = encoder_tagger.version()
+    if not extra:
+        return dict(STAGE_VERSIONS)
+    return {**STAGE_VERSIONS, "attribution": STAGE_VERSIONS["attribution"] + extra}
+
+
+__all__ = ["STAGE_VERSIONS", "analyze_document", "analyze_documents", "split_sentences", "stage_versions"]
 
 
 _SPAN = operator.attrgetter("start", "end")
@@ -74,7 +86,7 @@ def analyze_document(doc: Document) -> DocAnalysis:
         quantities=quantities,
         claims=claims,
         aliases=aliases,
-        versions=dict(STAGE_VERSIONS),
+        versions=stage_versions(),
     )
 
 

