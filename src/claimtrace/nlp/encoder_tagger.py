@@ -67,8 +67,9 @@ class EncoderTagger:
         self._fingerprint: str | None = None
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(directory))
         self.body = transformers.AutoModel.from_pretrained(str(directory))
-        torch.manual_seed(0)  # the head's starting weights, so that training is repeatable
-        self.head = torch.nn.Linear(self.body.config.hidden_size, LABELS)
+        with torch.random.fork_rng(devices=[]):  # repeatable starting weights, global RNG untouched
+            torch.manual_seed(0)
+            self.head = torch.nn.Linear(self.body.config.hidden_size, LABELS)
         if head is not None:
             self.head.load_state_dict(head)
         self.body.eval()
