@@ -15,9 +15,8 @@ Extraction has two steps:
    paragraph boundaries, so that ``“A,” he said. “B,” she added.`` gives B to *added*; a
    source run right after a cue (``..., said Ada Morn, ...``) stays with it; ``according to``
    with no tagged source takes the untagged words right after it, and a speech cue with no
-   tagged source takes a name closing the clause after it (``“...,” said Okafor.``) or an
-   untagged pronoun right before it. A relation keeps its closest source run and all its
-   content runs (content may have several segments; runs of
+   tagged source takes a name closing the clause after it (``“...,” said Okafor.``). A
+   relation keeps its closest source run and all its content runs (content may have several segments; runs of
    the same sentence at most :data:`CON_GAP` unlabelled tokens apart are joined). A relation
    with content but no source shares the source of the previous relation in its sentence
    (``X said A, adding B``; ``X attacked Y and suggested B``). A relation that has a source
@@ -276,7 +275,7 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
             if j > cb:
                 source = (starts[cb], ends[j - 1])
         else:
-            found = _untagged_source(tok, lab, ca, cb, quoted_before=any(b <= ca for _a, b in cons[k]))
+            found = _untagged_source(tok, lab, cb, quoted_before=any(b <= ca for _a, b in cons[k]))
             if found is not None:
                 source = (starts[found[0]], ends[found[1] - 1])
                 cons[k] = [(a, b) for a, b in cons[k] if b <= found[0] or a >= found[1]]
@@ -301,21 +300,15 @@ def _decode(doc: _Doc, tok: Tokens, lab: np.ndarray) -> list[Attribution]:
     return _fold_via(text, out)
 
 
-PRONOUNS = frozenset(["he", "she", "they", "we", "i", "it", "who"])
-
-
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() and word[:1].isalpha()
 
 
-def _untagged_source(
-    tok: Tokens, lab: np.ndarray, ca: int, cb: int, *, quoted_before: bool
-) -> tuple[int, int] | None:
-    """A speaker the tagger missed beside a speech cue: ``“...,” said Ada.`` or ``..., he said``.
+def _untagged_source(tok: Tokens, lab: np.ndarray, cb: int, *, quoted_before: bool) -> tuple[int, int] | None:
+    """A speaker the tagger missed after a speech cue: ``“...,” said Ada Morn.``
 
-    After the cue (when the relation's content comes before it): capitalised words (with their
-    ``.`` and ``'``) up to the end of the clause, even if tagged as content. Before the cue: an
-    untagged personal pronoun right next to it. Returns a token range or ``None``.
+    When the relation's content comes before the cue: capitalised words (with their ``.`` and
+    ``'``) up to the end of the clause, even if tagged as content. A token range or ``None``.
     """
     words = tok.words
     if _low(words[cb - 1]) not in REPORT_FORMS:
@@ -330,8 +323,6 @@ def _untagged_source(
             j -= 1
         if j == n or sent[j] != clause or words[j] in (",", ".", ";", "—", "(", "!", "?"):
             return cb, j
-    if ca > 0 and lab[ca - 1] == 0 and sent[ca - 1] == sent[ca] and _low(words[ca - 1]) in PRONOUNS:
-        return ca - 1, ca
     return None
 
 

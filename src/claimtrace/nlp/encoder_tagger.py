@@ -208,13 +208,13 @@ class EncoderTagger:
 
 @lru_cache(maxsize=2)
 def _loaded(directory: str) -> EncoderTagger:
-    return EncoderTagger.load(directory)
+    return EncoderTagger.load(Path(directory).expanduser().resolve())
 
 
 def active() -> EncoderTagger | None:
     """The encoder tagger named by ``CLAIMTRACE_ATTRIBUTION_MODEL``, or ``None`` (the shipped tagger)."""
     directory = os.environ.get(ENV)
-    return _loaded(str(Path(directory).expanduser().resolve())) if directory else None
+    return _loaded(directory) if directory else None
 
 
 def version() -> str:

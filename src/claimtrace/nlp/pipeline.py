@@ -35,7 +35,6 @@ STAGE_VERSIONS: dict[str, str] = {
 }
 
 
-
 def stage_versions() -> dict[str, str]:
     """:data:`STAGE_VERSIONS`, the attribution version naming the opt-in encoder tagger when set."""
     from claimtrace.nlp import encoder_tagger
