@@ -31,12 +31,11 @@ def use_model(directory: str | None) -> None:
         return
     from claimtrace.nlp import encoder_tagger
 
-    if not (Path(directory) / "head.pt").exists():
-        raise typer.BadParameter(
-            f"{directory}: not an attribution encoder (train one with `claimtrace attribution train`)",
-            param_hint="--attribution-model",
-        )
-    os.environ[encoder_tagger.ENV] = str(Path(directory).expanduser().resolve())
+    try:
+        path = encoder_tagger.check_directory(directory)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--attribution-model") from exc
+    os.environ[encoder_tagger.ENV] = str(path.resolve())
 
 
 def _base_model() -> str:

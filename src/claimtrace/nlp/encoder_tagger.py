@@ -48,6 +48,14 @@ def windows(n: int) -> list[int]:
     return [*range(0, n - span, STRIDE), n - span]
 
 
+def check_directory(directory: str | Path) -> Path:
+    """``directory`` as a path, or a ``ValueError`` when it holds no saved tagger."""
+    d = Path(directory).expanduser()
+    if not (d / _HEAD).exists():
+        raise ValueError(f"{d}: not an attribution encoder (train one with `claimtrace attribution train`)")
+    return d
+
+
 class _OutOfTime(Exception):
     """Raised inside the training loop when ``minutes`` have passed."""
 
@@ -77,11 +85,7 @@ class EncoderTagger:
     @classmethod
     def load(cls, directory: str | Path) -> EncoderTagger:
         """A tagger saved by :meth:`save` (a directory with the encoder, its tokenizer and the head)."""
-        d = Path(directory)
-        if not (d / _HEAD).exists():
-            raise ValueError(
-                f"{d}: not an attribution encoder (no {_HEAD}; train one with `claimtrace attribution train`)"
-            )
+        d = check_directory(directory)
         torch: Any = require("torch", "embed", "the encoder attribution tagger")
         return cls(d, head=torch.load(d / _HEAD))
 
@@ -223,4 +227,4 @@ def version() -> str:
     return "" if enc is None else f"+encoder:{enc.fingerprint()}"
 
 
-__all__ = ["ENV", "EncoderTagger", "active", "version", "windows"]
+__all__ = ["ENV", "EncoderTagger", "active", "check_directory", "version", "windows"]
