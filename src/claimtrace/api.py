@@ -123,11 +123,14 @@ class Corpus:
         """Full-text search over titles and text: dicts with doc_id, title, snippet, score."""
         return self.store.search_text(query, limit=limit)
 
-    def export(self, fmt: str, out: str) -> None:
-        """Write the corpus in an export format (json, jsonl, csv, ...) to ``out``."""
+    def export(self, fmt: str, out: str, *, raw: bool = False) -> None:
+        """Write the corpus in an export format (json, jsonl, csv, ...) to ``out``.
+
+        CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw``.
+        """
         from claimtrace.exports import export
 
-        export(self.store, fmt, out)
+        export(self.store, fmt, out, raw=raw)
 
     def close(self) -> None:
         """Close the database."""

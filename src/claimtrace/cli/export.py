@@ -33,10 +33,22 @@ def export(
             "--format", help="Export format: json (CONTRACT.md), jsonl, csv, ...", callback=_check_format
         ),
     ] = "json",
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="csv: write cells as they are. By default a text cell starting with = + - @ gets a "
+            "leading ' so spreadsheets do not run it as a formula.",
+        ),
+    ] = False,
 ) -> None:
-    """Export documents, entities, claims, reuse, stories and narratives."""
+    """Export documents, entities, claims, reuse, stories and narratives.
+
+    Every file (and every directory of tables) is written under a temporary name and renamed
+    into place, so an interrupted export leaves the previous one intact.
+    """
     with Corpus.open(db, create=False) as corpus:
-        corpus.export(fmt, out)
+        corpus.export(fmt, out, raw=raw)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,27 +20,32 @@ from claimtrace.store.base import Store
 Exporter = Callable[[Store, str], None]
 
 
-def write_csv(store: Store, out: str) -> None:
-    """One CSV per table into the directory ``out``, or into a zip archive when ``out`` ends in ``.zip``."""
+def write_csv(store: Store, out: str, *, raw: bool = False) -> None:
+    """One CSV per table into the directory ``out``, or into a zip archive when ``out`` ends in ``.zip``.
+
+    Formula-like text cells are neutralised unless ``raw`` (see :func:`claimtrace.exports.tables.safe_cell`).
+    """
     import os
-    import shutil
     import tempfile
     import zipfile
 
+    from claimtrace.exports.atomic import atomic_file
     from claimtrace.exports.tables import export_csv
 
     data = build_export(store)
     if not out.lower().endswith(".zip"):
-        export_csv(data, out)
+        export_csv(data, out, raw=raw)
         return
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        export_csv(data, tmp)
-        with zipfile.ZipFile(out + ".part", "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name in sorted(os.listdir(tmp)):
-                zf.write(os.path.join(tmp, name), name)
-    shutil.move(out + ".part", out)
+    with tempfile.TemporaryDirectory() as tmp, atomic_file(out) as part:
+        folder = os.path.join(tmp, "tables")
+        export_csv(data, folder, raw=raw)
+        with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in sorted(os.listdir(folder)):
+                zf.write(os.path.join(folder, name), name)
 
+
+#: Formats whose writer takes ``raw=True`` (cells written as they are, not spreadsheet-safe).
+RAW_FORMATS = frozenset({"csv"})
 
 #: Export format name -> writer. ``json`` is the contract (CONTRACT.md); the rest derive from it.
 EXPORTERS: dict[str, Exporter] = {
@@ -63,7 +68,7 @@ def _register_derived() -> None:
 
 _register_derived()
 
-__all__ = ["EXPORTERS", "Exporter", "build_export", "export", "register"]
+__all__ = ["EXPORTERS", "RAW_FORMATS", "Exporter", "build_export", "export", "register"]
 
 
 def register(name: str, writer: Exporter) -> None:
@@ -71,9 +76,15 @@ def register(name: str, writer: Exporter) -> None:
     EXPORTERS[name] = writer
 
 
-def export(store: Store, fmt: str, out: str) -> None:
-    """Write ``store`` in format ``fmt`` to ``out``; an unknown format raises a clear error."""
+def export(store: Store, fmt: str, out: str, *, raw: bool = False) -> None:
+    """Write ``store`` in format ``fmt`` to ``out``; an unknown format raises a clear error.
+
+    ``raw`` writes CSV cells as they are (no formula neutralising); other formats ignore it.
+    """
     writer = EXPORTERS.get(fmt)
     if writer is None:
         raise ClaimtraceError(E031, fmt=fmt, choices=", ".join(sorted(EXPORTERS)))
+    if raw and fmt in RAW_FORMATS:
+        write_csv(store, out, raw=True)
+        return
     writer(store, out)

@@ -187,7 +187,9 @@ def export_claimreview(
     if out == "-":
         print(text)
         return
-    with open(out, "w", encoding="utf-8") as fh:
+    from claimtrace.exports.atomic import atomic_file
+
+    with atomic_file(out) as part, open(part, "w", encoding="utf-8") as fh:
         fh.write(text + "\n")
 
 

@@ -138,13 +138,19 @@ def build_graph(export: dict[str, Any]) -> Any:
 def export_graphml(export: dict[str, Any], out: str) -> None:
     """Write the graph of ``export`` as GraphML to ``out``."""
     nx: Any = require("networkx", "report", "graph export")
-    nx.write_graphml(build_graph(export), out, encoding="utf-8", prettyprint=True)
+    from claimtrace.exports.atomic import atomic_file
+
+    with atomic_file(out) as part:
+        nx.write_graphml(build_graph(export), part, encoding="utf-8", prettyprint=True)
 
 
 def export_gexf(export: dict[str, Any], out: str) -> None:
     """Write the graph of ``export`` as GEXF 1.2 to ``out``."""
     nx: Any = require("networkx", "report", "graph export")
-    nx.write_gexf(build_graph(export), out, encoding="utf-8", prettyprint=True, version="1.2draft")
+    from claimtrace.exports.atomic import atomic_file
+
+    with atomic_file(out) as part:
+        nx.write_gexf(build_graph(export), part, encoding="utf-8", prettyprint=True, version="1.2draft")
 
 
 def write_graphml(store: Store, out: str) -> None:

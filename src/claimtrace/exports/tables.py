@@ -248,40 +248,77 @@ def table_rows(export: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def export_csv(export: dict[str, Any], out: str) -> None:
-    """Write ``<out>/<table>.csv`` for every table (UTF-8, header row, empty cell for null)."""
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in table_rows(export).items():
-        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=[c for c, _ in SCHEMAS[name]])
-            writer.writeheader()
-            writer.writerows(rows)
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` made inert for spreadsheets: a text cell starting with = + - @ TAB or CR gets a ``'`` first.
+
+    Plain numbers (``-3``, ``+1.5``) are left alone, since a spreadsheet reads them as numbers;
+    everything else is written as it is. This is the OWASP recommendation that
+    spreadsheet-safe exporters follow; ``--raw`` turns it off.
+
+    >>> safe_cell("=cmd|' /C calc'!A0"), safe_cell("-5"), safe_cell("Talvex")
+    ("'=cmd|' /C calc'!A0", '-5', 'Talvex')
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def _table_files(ext: str) -> list[str]:
+    return [f"{name}.{ext}" for name in SCHEMAS]
+
+
+def export_csv(export: dict[str, Any], out: str, *, raw: bool = False) -> None:
+    """Write ``<out>/<table>.csv`` for every table (UTF-8, header row, empty cell for null).
+
+    Text cells that a spreadsheet would run as a formula are neutralised (:func:`safe_cell`)
+    unless ``raw``. The directory appears whole: it is built beside ``out`` and renamed into place.
+    """
+    from claimtrace.exports.atomic import atomic_dir
+
+    with atomic_dir(out, owns=_table_files("csv")) as tmp:
+        for name, rows in table_rows(export).items():
+            with open(Path(tmp) / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=[c for c, _ in SCHEMAS[name]])
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow(row if raw else {k: safe_cell(v) for k, v in row.items()})
 
 
 def export_jsonl(export: dict[str, Any], out: str) -> None:
-    """Write ``<out>/<table>.jsonl`` for every table (one JSON object per line)."""
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in table_rows(export).items():
-        with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    """Write ``<out>/<table>.jsonl`` for every table (one JSON object per line), renamed into place whole."""
+    from claimtrace.exports.atomic import atomic_dir
+
+    with atomic_dir(out, owns=_table_files("jsonl")) as tmp:
+        for name, rows in table_rows(export).items():
+            with open(Path(tmp) / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+                for row in rows:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def export_parquet(export: dict[str, Any], out: str) -> None:
-    """Write ``<out>/<table>.parquet`` for every table with a fixed typed schema (needs pyarrow)."""
+    """Write ``<out>/<table>.parquet`` for every table with a fixed typed schema (needs pyarrow).
+
+    The directory is built beside ``out`` and renamed into place whole.
+    """
     from claimtrace.errors import require
+    from claimtrace.exports.atomic import atomic_dir
 
     pa: Any = require("pyarrow", "report", "Parquet export")
     pq: Any = require("pyarrow.parquet", "report", "Parquet export")
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in table_rows(export).items():
-        schema = pa.schema([(c, types[k]) for c, k in SCHEMAS[name]])
-        table = pa.Table.from_pylist(rows, schema=schema)
-        pq.write_table(table, folder / f"{name}.parquet")
+    with atomic_dir(out, owns=_table_files("parquet")) as tmp:
+        for name, rows in table_rows(export).items():
+            schema = pa.schema([(c, types[k]) for c, k in SCHEMAS[name]])
+            table = pa.Table.from_pylist(rows, schema=schema)
+            pq.write_table(table, Path(tmp) / f"{name}.parquet")
 
 
 # -- store-level writers for the exporter registry (``(store, out) -> None``) --------------------
