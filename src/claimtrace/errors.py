@@ -36,6 +36,10 @@ E010 = "{path}: no readable documents: {detail}"
 E011 = "{path}: no {field!r} field in any {kind} record (fields: {fields}; choose one with --text-field)"
 E012 = "{path}: decompressed data larger than the size limit ({limit} bytes; raise it with --max-bytes)"
 E013 = "{path}: could not be read ({detail}); please report this as a bug"
+E015 = "{path}: cannot read this directory ({detail}); check its permissions"
+E016 = "{path}: the feed has no items; nothing to ingest (check the feed URL or fetch it again later)"
+E017 = "{path}: looks like {encoding} without a byte-order mark but does not decode; save it as UTF-8"
+E018 = "{path}: permission denied ({detail}); check the file's permissions or run as its owner"
 E014 = "{path}: is a directory; read it with iter_documents or the CLI, which read every file in it"
 E020 = "the '{extra}' extra is needed for {what}: pip install 'claimtrace[{extra}]'"
 E030 = "no document with id {doc_id!r} in {db}"
@@ -46,9 +50,42 @@ E035 = "{path}: cannot export here: {detail}; choose a new or empty directory, o
 E040 = "{db}: not a claimtrace database ({detail})"
 E041 = "{db}: cannot connect to the database ({detail})"
 E042 = "{db}: no such database (create it with 'claimtrace ingest PATH... --db {db}')"
+E050 = "{path}: no space left on the device; free some space or write somewhere else"
+E051 = "{path}: permission denied; check its permissions or choose another path"
+E052 = "{path}: the file system is read-only; write somewhere else"
+E053 = "{path}: the database file cannot be opened ({detail}); check the folder exists and is writable"
 E060 = "{path}: no column {field!r} in the header (columns: {columns}); map it with {option}"
 E061 = "{path}: no ClaimReview found (expected a JSON-LD object, list or @graph with @type ClaimReview)"
 E070 = "{db}: no analysed claims to search or match; run 'claimtrace analyze' first"
+
+
+def explain_os_error(exc: BaseException, *, db: str | None = None) -> ClaimtraceError | None:
+    """The one-line error for a failure of the machine (disk full, permissions), or None for anything else.
+
+    Handles :class:`OSError` and SQLite's own errors for the same conditions; ``db`` names the
+    database in SQLite messages.
+    """
+    import errno
+    import sqlite3
+
+    if isinstance(exc, OSError):
+        path = str(exc.filename) if exc.filename else (db or "output")
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return ClaimtraceError(E050, path=path)
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return ClaimtraceError(E051, path=path)
+        if exc.errno == errno.EROFS:
+            return ClaimtraceError(E052, path=path)
+        return None
+    if isinstance(exc, sqlite3.OperationalError):
+        message, path = str(exc).lower(), db or "database"
+        if "disk is full" in message:
+            return ClaimtraceError(E050, path=path)
+        if "readonly database" in message:
+            return ClaimtraceError(E051, path=path)
+        if "unable to open database" in message:
+            return ClaimtraceError(E053, path=path, detail=str(exc))
+    return None
 
 
 def require(module: str, extra: str, what: str) -> object:

@@ -51,7 +51,7 @@ def analyze(
 ) -> None:
     """Find claims, entities, quantities, reuse, stories, narratives, mutations and stances."""
     use_model(attribution_model)
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, create=False) as corpus:
         _analyze(corpus, force=force, workers=workers, as_json=as_json)
 
 
@@ -72,7 +72,7 @@ def report(
 ) -> None:
     """Write the analysis as one self-contained HTML page (or Markdown)."""
     _check_report_format(fmt)
-    with Corpus.open(db) as corpus:
+    with Corpus.open(db, create=False) as corpus:
         _write_report(corpus, out, fmt)
 
 

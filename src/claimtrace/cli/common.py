@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from claimtrace.api import DEFAULT_DB
-from claimtrace.errors import ClaimtraceError
+from claimtrace.errors import ClaimtraceError, explain_os_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,7 +31,8 @@ def err(message: str) -> None:
 
 
 def user_errors(func: F) -> F:
-    """Turn a :class:`ClaimtraceError` into one line on stderr and exit status 1."""
+    """Turn a :class:`ClaimtraceError`, a full disk or a refused permission into one line and exit 1."""
+    import sqlite3
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -39,6 +40,12 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ClaimtraceError as exc:
             err(f"error: {exc}")
+            raise typer.Exit(1) from exc
+        except (OSError, sqlite3.OperationalError) as exc:
+            known = explain_os_error(exc, db=kwargs.get("db"))
+            if known is None:
+                raise
+            err(f"error: {known}")
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -29,7 +29,7 @@ ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept with the 
 def _open(db: str) -> Any:
     from claimtrace.store import open_store
 
-    return open_store(db)
+    return open_store(db, create=False)
 
 
 def _find(entities: list[Entity], ref: str) -> Entity:

@@ -33,7 +33,7 @@ NarrativeArg = Annotated[str, typer.Argument(help="Narrative id (see 'claimtrace
 def _open(db: str) -> Any:
     from claimtrace.store import open_store
 
-    return open_store(db)
+    return open_store(db, create=False)
 
 
 def _get(narratives: list[Narrative], nid: str) -> Narrative:

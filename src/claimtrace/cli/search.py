@@ -51,7 +51,7 @@ def search_command(
 
     if kind not in ("all", "claims", "documents"):
         raise typer.BadParameter("choose one of: all, claims, documents", param_hint="--kind")
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         stats = sync_index(store, db, progress=_progress)
         if kind == "all" and stats["claims"]["total"] == 0:
             err("note: no analysed claims, showing documents only; run 'claimtrace analyze' first")
@@ -134,7 +134,7 @@ def match_command(
     if (claim is None) == (file is None):
         err("error: give a claim text or --file PATH (one of them)")
         raise typer.Exit(2)
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         sync_index(store, db, progress=_progress)
         if file is not None:
             items = match_file(store, db, file, k=k, sync=False)

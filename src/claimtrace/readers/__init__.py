@@ -49,6 +49,9 @@ from claimtrace.errors import (
     E012,
     E013,
     E014,
+    E015,
+    E017,
+    E018,
     ClaimtraceError,
     MissingExtra,
     ReadError,
@@ -56,7 +59,7 @@ from claimtrace.errors import (
 from claimtrace.model import Document
 from claimtrace.readers.options import ReadFailure, ReadOptions
 from claimtrace.readers.outlets import directory_outlet
-from claimtrace.readers.sniff import FORMATS, format_from_extension, is_gzip, sniff_format
+from claimtrace.readers.sniff import FORMATS, format_from_extension, is_gzip, sniff_format, utf16_without_bom
 
 __all__ = [
     "FORMATS",
@@ -171,7 +174,8 @@ def _auxiliary(name: str, article_stems: frozenset[str]) -> bool:
 
 def _walk(root: str) -> list[str]:
     files: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    # an unreadable directory is listed itself, so reading it reports why (E015)
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: files.append(e.filename)):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         stems = _article_stems(filenames)
         files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if not _auxiliary(f, stems))
@@ -199,6 +203,10 @@ def _read_path(path: str, options: ReadOptions) -> list[Document]:
                             limit=options.max_bytes)
         return _read_bytes(data, path=STDIN_SOURCE, source=STDIN_SOURCE, options=options)
     if os.path.isdir(path):
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            raise ReadError(E015, path=path, detail=exc.strerror or type(exc).__name__) from None
         raise ReadError(E014, path=path)
     try:
         size = os.path.getsize(path)
@@ -215,6 +223,8 @@ def _read_path(path: str, options: ReadOptions) -> list[Document]:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
+    except PermissionError as exc:
+        raise ReadError(E018, path=path, detail=exc.strerror or "EACCES") from None
     except OSError as exc:
         raise ReadError(E013, path=path, detail=exc.strerror or type(exc).__name__) from None
     return _read_bytes(data, path=path, source=os.path.abspath(path), options=options)
@@ -259,6 +269,12 @@ def _read_bytes(data: bytes, *, path: str, source: str, options: ReadOptions) ->
         if not data.strip():
             raise ReadError(E001, path=path)
         name = path[:-3] if path.lower().endswith(".gz") else path
+    wide = utf16_without_bom(data)
+    if wide is not None:  # UTF-16 without a BOM would pass as UTF-8 with a NUL between letters
+        try:
+            data = data.decode(wide).encode("utf-8")
+        except UnicodeDecodeError:
+            raise ReadError(E017, path=path, encoding=wide.upper()) from None
     fmt = options.fmt or sniff_format(name, data[:8192], text_field=options.text_field)
     return _guard(path, lambda: _dispatch(fmt, data, path=path, source=source, options=options))
 

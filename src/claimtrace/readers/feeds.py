@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from claimtrace.errors import E005, ReadError, require
+from claimtrace.errors import E005, E016, ReadError, require
 from claimtrace.model import Document
 from claimtrace.readers.dates import parse_date
 from claimtrace.readers.html import fragment_text
@@ -62,6 +62,8 @@ def read_feed(data: bytes, *, path: str, source: str, options: ReadOptions) -> l
         raise ReadError(E005, path=path, detail=detail[:160])
     if not version and not entries:
         raise ReadError(E005, path=path, detail="no RSS or Atom feed found")
+    if not entries:
+        raise ReadError(E016, path=path)
     outlet = (parsed.get("feed") or {}).get("title") or None
     docs: list[Document] = []
     for n, entry in enumerate(entries, 1):

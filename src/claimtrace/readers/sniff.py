@@ -9,7 +9,15 @@ from __future__ import annotations
 import json
 import os
 
-__all__ = ["FORMATS", "GZIP_MAGIC", "format_from_extension", "is_gzip", "sniff_content", "sniff_format"]
+__all__ = [
+    "FORMATS",
+    "GZIP_MAGIC",
+    "format_from_extension",
+    "is_gzip",
+    "sniff_content",
+    "sniff_format",
+    "utf16_without_bom",
+]
 
 FORMATS = ("text", "html", "rss", "jsonl", "csv", "warc")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -27,6 +35,34 @@ _EXTENSIONS = {
 def is_gzip(head: bytes) -> bool:
     """True for gzip data (by its two magic bytes)."""
     return head[:2] == GZIP_MAGIC
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text that lacks a byte-order mark, else None.
+
+    Such text is mostly Latin script, so every other byte is NUL: at odd positions for little
+    endian, at even ones for big endian. UTF-8 text never has NULs, so it never matches
+    (a file that starts with a BOM is left to the decoder).
+
+    >>> utf16_without_bom("Port cranes idle".encode("utf-16-le")), utf16_without_bom(b"Port cranes")
+    ('utf-16-le', None)
+    """
+    sample = head[:4096]
+    if len(sample) < 8 or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    nul_even, nul_odd = even.count(0), odd.count(0)
+    if nul_odd >= 0.6 * half and nul_even <= 0.05 * half:
+        enc = "utf-16-le"
+    elif nul_even >= 0.6 * half and nul_odd <= 0.05 * half:
+        enc = "utf-16-be"
+    else:
+        return None
+    text = sample.decode(enc, errors="replace")
+    readable = sum(ch.isprintable() or ch.isspace() for ch in text)
+    return enc if readable >= 0.95 * len(text) else None  # not numbers stored as 16-bit integers
 
 
 def format_from_extension(path: str) -> str | None:

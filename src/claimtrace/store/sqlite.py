@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from claimtrace.errors import E040, ClaimtraceError
+from claimtrace.errors import E040, ClaimtraceError, explain_os_error
 from claimtrace.store.sql import SQLStore
 
 _WORD = re.compile(r"\w+")
@@ -46,7 +46,7 @@ class SQLiteStore(SQLStore):
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise ClaimtraceError(E040, db=path, detail=str(exc)) from exc
+            raise explain_os_error(exc, db=path) or ClaimtraceError(E040, db=path, detail=str(exc)) from exc
 
     # -- hooks ----------------------------------------------------------------------------
     @contextmanager
