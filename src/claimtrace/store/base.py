@@ -150,6 +150,47 @@ class Store(ABC):
     def set_state(self, key: str, value: Any) -> None:
         """Store a learned cross-document state value (JSON-serialisable)."""
 
+    # -- users and audit (store/access.py) -------------------------------------------------------
+    @abstractmethod
+    def add_user(self, name: str, role: str) -> str:
+        """Create a user with role "read" or "write"; return its token (only its digest is stored)."""
+
+    @abstractmethod
+    def reset_token(self, name: str) -> str:
+        """Give a user a new token and return it (the old one stops working)."""
+
+    @abstractmethod
+    def remove_user(self, name: str) -> bool:
+        """Delete a user; False when there was none."""
+
+    @abstractmethod
+    def list_users(self) -> list[dict[str, Any]]:
+        """Every user: dicts with name, role, created_at (never the token)."""
+
+    @abstractmethod
+    def has_users(self) -> bool:
+        """Whether any user exists."""
+
+    @abstractmethod
+    def user_for_token(self, token: str) -> dict[str, Any] | None:
+        """The user (name, role) a token belongs to, or None."""
+
+    @abstractmethod
+    def add_audit(
+        self,
+        actor: str,
+        action: str,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+        *,
+        remote: str | None = None,
+    ) -> None:
+        """Record a write: who (``actor``), what (``action``, ``detail``), on what (``target``)."""
+
+    @abstractmethod
+    def list_audit(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest audit rows, newest first."""
+
     # -- lifecycle ---------------------------------------------------------------------------
     @abstractmethod
     def applied_migrations(self) -> list[tuple[int, str]]:

@@ -290,10 +290,31 @@ _FTS_POSTGRES = [
     "CREATE INDEX documents_tsv ON documents USING GIN (tsv)",
 ]
 
+# who may use the database over HTTP (token digests only) and what they changed.
+_ACCESS = [
+    """CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE audit_log (
+        id {autoid},
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail {json} NOT NULL,
+        remote TEXT
+    )""",
+    "CREATE INDEX audit_log_target ON audit_log (target)",
+]
+
 #: The ordered list of migrations. Append new ones; never edit an applied one.
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(2, "full-text index over document title and text", [], _FTS_SQLITE, _FTS_POSTGRES),
+    Migration(5, "users (token digests, roles) and the audit log", _ACCESS),
 ]
 
 #: Every table a claimtrace database has (used to tell a foreign database from an empty one).
@@ -317,5 +338,7 @@ TABLES = [
     "narrative_ratings",
     "reference_claims",
     "state",
+    "users",
+    "audit_log",
     "migrations",
 ]

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative, ReuseLink, Story
+from claimtrace.store.access import AccessMixin
 from claimtrace.store.base import DocOrder, OverrideScope, Store
 from claimtrace.store.rows import (
     DOC_COLS,
@@ -53,7 +54,7 @@ _NARRATIVE_COLUMNS = (
 )
 
 
-class SQLStore(Store):
+class SQLStore(AccessMixin, Store):
     """Shared implementation over a DB-API-like connection (see the abstract hooks)."""
 
     dialect: Dialect
