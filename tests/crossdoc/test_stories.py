@@ -168,8 +168,9 @@ def test_entity_keys_count_as_shared_details() -> None:
         StoryDoc(id="x", text="Officials met to discuss the plan.", entity_keys=["name:ilse varga"]),
         StoryDoc(id="y", text="A vote was held at noon.", entity_keys=["name:ilse varga"]),
     ]
-    with_keys = StoryClusterer().partial_fit(base)
-    without = StoryClusterer(entity_weight=0.0).partial_fit(base)
+    # the term space alone (short_terms=0): one-line documents would otherwise be short ones
+    with_keys = StoryClusterer(short_terms=0).partial_fit(base)
+    without = StoryClusterer(entity_weight=0.0, short_terms=0).partial_fit(base)
     assert with_keys.story_of("x") == with_keys.story_of("y")
     assert without.story_of("x") != without.story_of("y")
 
@@ -183,9 +184,9 @@ def test_embedding_space_is_used_when_vectors_are_given() -> None:
         StoryDoc(id="q", text="Spending plan passes council vote.", vector=list(v)),
     ]
     # candidates come from shared terms ("council"); the embedding space re-ranks them
-    joined = StoryClusterer(embedding_weight=0.8).partial_fit(docs)
+    joined = StoryClusterer(embedding_weight=0.8, short_terms=0).partial_fit(docs)
     assert joined.story_of("p") == joined.story_of("q")
-    apart = StoryClusterer(embedding_weight=0.0).partial_fit(docs)
+    apart = StoryClusterer(embedding_weight=0.0, short_terms=0).partial_fit(docs)
     assert apart.story_of("p") != apart.story_of("q")
 
 

@@ -22,6 +22,10 @@ def _exists(path: str) -> str:
     return path
 
 
+def _maybe_exists(path: str | None) -> str | None:
+    return None if path is None else _exists(path)
+
+
 @eval_app.command("attribution")
 @user_errors
 def attribution(
@@ -59,14 +63,32 @@ def attribution(
 @eval_app.command("stories")
 @user_errors
 def stories(
-    ecbplus: Annotated[str, typer.Option("--ecbplus", help="ecbplus_docs.jsonl.", callback=_exists)],
-    split: Annotated[str, typer.Option(help="Which split to cluster: train, dev or test.")] = "dev",
+    ecbplus: Annotated[
+        str | None, typer.Option("--ecbplus", help="ecbplus_docs.jsonl.", callback=_maybe_exists)
+    ] = None,
+    headlines: Annotated[
+        str | None,
+        typer.Option(
+            "--headlines",
+            help="A headline CSV/JSONL with gold stories (Emergent, UCI News Aggregator, or "
+            "headline + story columns).",
+            callback=_maybe_exists,
+        ),
+    ] = None,
+    split: Annotated[str, typer.Option(help="ECB+: which split to cluster: train, dev or test.")] = "dev",
     as_json: JsonOption = False,
 ) -> None:
-    """Story clustering against ECB+ sub-topics: B-cubed P/R/F1 and ARI."""
+    """Story clustering against ECB+ sub-topics or headline stories: B-cubed P/R/F1 and ARI."""
     from claimtrace.evaluation.ecbplus import evaluate_ecbplus, format_report
 
-    result = evaluate_ecbplus(ecbplus, split=split)
+    if (ecbplus is None) == (headlines is None):
+        raise typer.BadParameter("give one of --ecbplus or --headlines")
+    if headlines is not None:
+        from claimtrace.evaluation.headlines import evaluate_headlines
+
+        result = evaluate_headlines(headlines)
+    else:
+        result = evaluate_ecbplus(str(ecbplus), split=split)
     typer.echo(json.dumps(result) if as_json else format_report(result))
 
 

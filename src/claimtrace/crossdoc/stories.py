@@ -27,13 +27,19 @@ documents; each region's documents are re-clustered with weighted-average linkag
 document cosine (times the time factor), cut at ``refine_threshold``; fragments of at most
 ``small_story`` documents then join the larger story they are most similar to on average when
 that reaches ``attach_threshold``. A re-clustered story takes the id of the old story with which
-it shares most documents, so ids stay stable. Document vectors are kept in the state for this
-(regions whose stories carry embeddings keep the online result: embeddings are not kept per document).
+it shares most documents, so ids stay stable. Document vectors (and embeddings, as float16) are
+kept in the state for this.
+
+Short documents (headlines, one- or two-sentence posts: fewer than ``short_terms`` terms) are
+too sparse for the term space alone: they always get a MiniLM vector, a blended similarity and
+candidate stories from their nearest short documents (:mod:`claimtrace.crossdoc.story_short`).
+The regime is decided per document by its length, with the same defaults for every corpus.
 
 The learned state is explicit and JSON-serialisable (:meth:`StoryClusterer.to_state`); story
 ids are derived from the first document of the story and do not change when more documents come.
-Embeddings are off by default: on ECB+ (source-URL line removed) they did not help, and MiniLM
-over every document's lead costs more than the rest of the stage at 100k documents.
+Embeddings of full articles are off by default (``embed``): on ECB+ (source-URL line removed) they
+did not help, and MiniLM over every document's lead costs more than the rest of the stage at 100k
+documents.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from claimtrace.crossdoc.story_refine import (
     cosine_matrix,
     wpgma,
 )
+from claimtrace.crossdoc.story_short import blend, near_neighbours
 from claimtrace.crossdoc.story_state import (
     StoryDoc,
     _Cluster,
@@ -69,7 +76,7 @@ from claimtrace.model import Story
 
 __all__ = ["STORIES_VERSION", "StoryClusterer", "StoryDoc", "cluster_stories"]
 
-STORIES_VERSION = f"stories.v2+{FEATURES_VERSION}"
+STORIES_VERSION = f"stories.v3+{FEATURES_VERSION}"
 
 Embedder = Callable[[list[str]], np.ndarray]
 
@@ -107,6 +114,11 @@ class StoryClusterer:
         region_docs: int = 400,
         attach_threshold: float = 0.12,
         small_story: int = 2,
+        short_terms: int = 30,
+        short_weight: float = 0.7,
+        short_shift: float = 0.2,
+        short_neighbours: int = 10,
+        short_window: int = 2500,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -130,6 +142,12 @@ class StoryClusterer:
         self.region_docs = region_docs
         self.attach_threshold = attach_threshold
         self.small_story = small_story
+        self.short_terms = short_terms
+        self.short_weight = short_weight
+        self.short_shift = short_shift
+        self.short_neighbours = short_neighbours
+        self.short_window = short_window
+        self.near_: dict[str, list[str]] = {}  # this batch's short documents -> nearest short documents
         self.embedder: Embedder | None = None  # set to override the MiniLM encoder (tests)
 
     # ----------------------------------------------------------------------------- params
@@ -139,7 +157,7 @@ class StoryClusterer:
         "entity_weight", "embedding_weight", "embed", "time_grace_days", "time_scale_days",
         "doc_terms", "centroid_terms", "index_terms", "query_terms", "max_candidates", "posting_cap",
         "refine", "refine_threshold", "region_threshold", "region_docs", "attach_threshold",
-        "small_story",
+        "small_story", "short_terms", "short_weight", "short_shift", "short_neighbours", "short_window",
     )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:
@@ -169,6 +187,7 @@ class StoryClusterer:
         document's turn comes: a dict per term per document costs gigabytes at 100k documents.
         """
         bags: list[tuple[tuple[str, ...], array[float], dict[str, str]]] = []
+        short: list[bool] = []
         for doc in docs:
             bag = term_bag(
                 doc.text,
@@ -177,6 +196,7 @@ class StoryClusterer:
                 number_weight=self.number_weight,
                 common_weight=self.common_weight,
             )
+            short.append(len(bag.weights) < self.short_terms)
             for key in dict.fromkeys(doc.entity_keys):
                 bag.weights["@" + key] = self.entity_weight
             self.df_.update(bag.weights.keys())
@@ -184,7 +204,7 @@ class StoryClusterer:
             forms = {intern(t): intern(f) for t, f in bag.forms.items() if f != t}
             bags.append((tuple(map(intern, bag.weights)), array("d", bag.weights.values()), forms))
         self.n_docs_ += len(docs)
-        embs = self._embeddings(docs)
+        embs = self._embeddings(docs, short)
         out = []
         for i, (doc, (terms, weights, forms)) in enumerate(zip(docs, bags, strict=True)):
             weighted = {t: w * self._idf(t) for t, w in zip(terms, weights, strict=True)}
@@ -201,15 +221,17 @@ class StoryClusterer:
                     array("d", (w / norm for w in weighted.values())),
                     emb,
                     {t: forms[t] for t in kept if t in forms},
+                    short=short[i] and emb is not None,
                 )
             )
             bags[i] = ((), array("d"), {})
         return out
 
-    def _embeddings(self, docs: Sequence[StoryDoc]) -> list[np.ndarray | None] | None:
+    def _embeddings(self, docs: Sequence[StoryDoc], short: Sequence[bool]) -> list[np.ndarray | None] | None:
+        """Embeddings of the documents that get one: every document with ``embed``, else short ones."""
         given = [None if d.vector is None else np.asarray(d.vector, dtype=np.float32) for d in docs]
-        missing = [i for i, v in enumerate(given) if v is None]
-        if missing and self.embed:
+        missing = [i for i, v in enumerate(given) if v is None and (self.embed or short[i])]
+        if missing:
             embedder = self.embedder
             if embedder is None:
                 from claimtrace.embeddings import encode
@@ -259,7 +281,10 @@ class StoryClusterer:
             cn = float(np.linalg.norm(centroid))
             if cn > 1e-9:
                 esim = float(p.emb @ centroid) / cn
-                sim = (1 - self.embedding_weight) * sim + self.embedding_weight * esim
+                if p.short:
+                    sim = float(blend(sim, esim, weight=self.short_weight, shift=self.short_shift))
+                else:
+                    sim = (1 - self.embedding_weight) * sim + self.embedding_weight * esim
         return sim * factor
 
     def _candidates(self, p: _Prepared, *, also: str | None = None) -> list[str]:
@@ -269,9 +294,39 @@ class StoryClusterer:
             for cid in self.index_.get(term, ()):
                 votes[cid] += w
         cands = heapq.nlargest(self.max_candidates, votes, key=votes.__getitem__)
+        for cid in self._near_stories(p.doc.id):
+            if cid not in cands:
+                cands.append(cid)
         if also is not None and also not in cands:
             cands.append(also)
         return cands
+
+    def _near_stories(self, *doc_ids: str) -> list[str]:
+        """The stories of the nearest short documents of ``doc_ids`` (this batch's search)."""
+        out: dict[str, None] = {}
+        for doc_id in doc_ids:
+            for other in self.near_.get(doc_id, ()):
+                cid = self.doc_story_.get(other)
+                if cid is not None:
+                    out[cid] = None
+        return list(out)
+
+    def _search_near(self, prepared: Sequence[_Packed], order: Sequence[int]) -> None:
+        """Nearest short documents of the batch's short ones (earlier batches' included)."""
+        batch = [prepared[i] for i in order if prepared[i].short and prepared[i].emb is not None]
+        self.near_ = {}
+        if not batch or self.short_neighbours <= 0:
+            return
+        earlier = [(d, rec.emb) for d, rec in self.docs_.items() if rec.short and rec.emb is not None]
+        earlier = earlier[-self.short_window :]
+        ids = [d for d, _ in earlier] + [p.doc.id for p in batch]
+        rows = [np.asarray(e, dtype=np.float32) for _, e in earlier] + [np.asarray(p.emb) for p in batch]
+        vectors = np.stack(rows).astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        floor = self.short_shift + self.region_threshold / max(self.short_weight, 1e-9)
+        self.near_ = near_neighbours(
+            vectors, ids, first=len(earlier), k=self.short_neighbours, window=self.short_window, floor=floor
+        )
 
     def _joins(self, sim: float, cid: str) -> bool:
         """Whether a similarity to story ``cid`` is enough to join it."""
@@ -342,7 +397,7 @@ class StoryClusterer:
         self._prune(cl)
         cl.docs.append(p.doc.id)
         if p.doc.id not in self.docs_:
-            self.docs_[p.doc.id] = _DocRecord(p.vec, p.doc.published, p.doc.title)
+            self.docs_[p.doc.id] = _DocRecord(p.vec, p.doc.published, p.doc.title, emb=p.emb, short=p.short)
         if p.day is not None and p.doc.published:
             pub = p.doc.published[:10]
             cl.first = pub if cl.first is None or pub < cl.first else cl.first
@@ -386,10 +441,9 @@ class StoryClusterer:
             if cl is None or cl.norm <= 0:
                 continue
             unit = {t: w / cl.norm for t, w in cl.terms.items()}
-            emb = None if cl.vec is None else cl.vec / max(float(np.linalg.norm(cl.vec)), 1e-9)
-            probe = _Prepared(StoryDoc(cid, ""), unit, emb, _day(cl.first), {})
+            probe = self._probe(cl, unit)
             best, best_sim = None, -1.0
-            for other in self._candidates(probe):
+            for other in self._candidates(probe) + self._near_stories(*cl.docs):
                 if other == cid:
                     continue
                 sim = self._similarity(probe, self.clusters_[other])
@@ -432,8 +486,8 @@ class StoryClusterer:
             if cl.norm <= 0:
                 continue
             unit = {t: w / cl.norm for t, w in cl.terms.items()}
-            probe = _Prepared(StoryDoc(cid, ""), unit, None, _day(cl.first), {})
-            for other in self._candidates(probe):
+            probe = self._probe(cl, unit, short_only=True)
+            for other in dict.fromkeys(self._candidates(probe) + self._near_stories(*cl.docs)):
                 if other != cid:
                     sim = self._similarity(probe, self.clusters_[other])
                     if sim >= self.region_threshold:
@@ -445,9 +499,19 @@ class StoryClusterer:
         for group in bounded_components(sizes, edges, max_size=self.region_docs):
             if touched.isdisjoint(group) or sum(sizes[c] for c in group) > self.region_docs:
                 continue
-            if any(self.clusters_[c].vec is not None for c in group):
-                continue  # embeddings are not kept per document: keep the online result
             self._recluster(group, arrival)
+
+    def _probe(self, cl: _Cluster, unit: dict[str, float], *, short_only: bool = False) -> _Prepared:
+        """A story as a document (its unit centroid), to compare stories with each other.
+
+        The story's embedding comes along when it has one and it is a story of short documents
+        (``short_only``) or embeddings are on.
+        """
+        short = cl.vec is not None and any(self.docs_[d].short for d in cl.docs[:3] if d in self.docs_)
+        emb = None
+        if cl.vec is not None and (short or not short_only):
+            emb = cl.vec / max(float(np.linalg.norm(cl.vec)), 1e-9)
+        return _Prepared(StoryDoc(cl.id, ""), unit, emb, _day(cl.first), {}, short)
 
     def _pair_time_factors(self, days: list[int | None]) -> np.ndarray:
         """The time factor between every two documents (1 where either is undated)."""
@@ -464,7 +528,7 @@ class StoryClusterer:
             return
         records = [self.docs_[d] for d in docs]
         factors = self._pair_time_factors([_day(r.published) for r in records])
-        sim = cosine_matrix([r.vec for r in records]) * factors
+        sim = self._doc_similarities(records) * factors
         labels = wpgma(sim, self.refine_threshold)
         labels = attach_small(
             sim, labels, threshold=self.attach_threshold, max_size=self.small_story, apart=factors < 0.5
@@ -499,18 +563,46 @@ class StoryClusterer:
                 seq = self.seq_
             self._rebuild(cid, seq, members, forms)
 
+    def _doc_similarities(self, records: Sequence[_DocRecord]) -> np.ndarray:
+        """Similarity of every two kept documents, as :meth:`_similarity` scores a document.
+
+        Term cosine; where both documents kept an embedding, blended with the embedding cosine
+        (the short-document blend when both are short, else ``embedding_weight``).
+        """
+        sim = cosine_matrix([r.vec for r in records])
+        has = np.array([r.emb is not None for r in records])
+        if not has.any():
+            return sim
+        dim = next(len(r.emb) for r in records if r.emb is not None)
+        emb = np.stack(
+            [np.zeros(dim, np.float32) if r.emb is None else r.emb.astype(np.float32) for r in records]
+        )
+        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
+        esim = emb @ emb.T
+        short = np.array([r.short for r in records]) & has
+        both_short = short[:, None] & short[None, :]
+        both = has[:, None] & has[None, :]
+        mixed = (1 - self.embedding_weight) * sim + self.embedding_weight * esim
+        short_sim = blend(sim, esim, weight=self.short_weight, shift=self.short_shift)
+        out = np.where(both_short, short_sim, np.where(both, mixed, sim))
+        np.fill_diagonal(out, np.diag(sim))
+        return np.asarray(out, dtype=np.float64)
+
     def _rebuild(self, cid: str, seq: int, members: list[str], forms: dict[str, str]) -> None:
         """A story made afresh from its members' kept document vectors (``forms``: surface forms)."""
         terms: dict[str, float] = {}
         dates = []
+        vec: np.ndarray | None = None
         for d in members:
             rec = self.docs_[d]
             for t, w in rec.items():
                 terms[t] = terms.get(t, 0.0) + w
+            if rec.emb is not None:
+                vec = rec.emb.astype(np.float32) if vec is None else vec + rec.emb
             if rec.published and _day(rec.published) is not None:
                 dates.append(rec.published[:10])
             self.doc_story_[d] = cid
-        cl = _Cluster(id=cid, terms=terms, norm=0.0, docs=list(members), seq=seq)
+        cl = _Cluster(id=cid, terms=terms, norm=0.0, docs=list(members), seq=seq, vec=vec)
         self._prune(cl)
         cl.first, cl.last = (min(dates), max(dates)) if dates else (None, None)
         cl.forms = {t: f for t, f in forms.items() if t in cl.terms}
@@ -542,6 +634,7 @@ class StoryClusterer:
             return self
         prepared = self._prepare(fresh)
         order = sorted(range(len(prepared)), key=lambda i: (prepared[i].day is None, prepared[i].day or 0, i))
+        self._search_near(prepared, order)
         touched: set[str] = set()
         for i in order:
             p = prepared[i].unpack()
@@ -559,6 +652,7 @@ class StoryClusterer:
                         touched.add(self._add(p, best))
             self._merge_pass({c for c in touched if c in self.clusters_})
             self._refine_regions({c for c in touched if c in self.clusters_})
+        self.near_ = {}
         return self
 
     def fit(self, docs: Sequence[StoryDoc]) -> StoryClusterer:
@@ -610,10 +704,12 @@ class StoryClusterer:
         }
 
     def _cluster_state(self, cl: _Cluster) -> dict[str, Any]:
-        """A story's state; a one-document story leaves out its terms (they are the document's)."""
+        """A story's state; a one-document story leaves out its terms and embedding (the document's)."""
         data = cl.to_dict()
-        if len(cl.docs) == 1 and cl.docs[0] in self.docs_ and cl.vec is None:
+        rec = self.docs_.get(cl.docs[0]) if len(cl.docs) == 1 else None
+        if rec is not None and (cl.vec is None or rec.emb is not None):
             data["terms"] = None
+            data["vec"] = None
         return data
 
     @classmethod
@@ -627,7 +723,9 @@ class StoryClusterer:
         self.docs_ = {str(d): _DocRecord.from_dict(rec) for d, rec in (state.get("docs") or {}).items()}
         for data in state.get("clusters", []):
             if data.get("terms") is None:  # a one-document story: its terms are the document's
-                data = {**data, "terms": self.docs_[data["docs"][0]].vec}
+                rec = self.docs_[data["docs"][0]]
+                emb = None if rec.emb is None else rec.emb.astype(np.float32).tolist()
+                data = {**data, "terms": rec.vec, "vec": emb}
             cl = _Cluster.from_dict(data)
             self.clusters_[cl.id] = cl
             for d in cl.docs:

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from claimtrace.crossdoc.boilerplate import masked_text
+from claimtrace.crossdoc.story_short import pack_vector, unpack_vector
 from claimtrace.model import DocAnalysis, Document
 
 
@@ -33,10 +35,11 @@ class StoryDoc:
 
     @classmethod
     def from_document(cls, doc: Document, analysis: DocAnalysis | None = None) -> StoryDoc:
-        """The story view of a stored document and (optionally) its per-document analysis."""
+        """The story view of a stored document and (optionally) its per-document analysis
+        (its boilerplate blanked out)."""
         return cls(
             id=doc.id,
-            text=doc.text,
+            text=masked_text(doc),
             title=doc.title,
             published=doc.published,
             entity_keys=[m.key for m in analysis.mentions] if analysis else [],
@@ -98,15 +101,27 @@ class _DocRecord:
 
     The vector is held as a tuple of terms and a float32 array (a dict per document costs
     about six times the memory at 100k documents); :attr:`vec` gives it back as a dict.
+    ``emb`` is the document's embedding (float16) where it had one; ``short`` marks a short
+    document (see :mod:`claimtrace.crossdoc.story_short`).
     """
 
-    __slots__ = ("published", "terms", "title", "weights")
+    __slots__ = ("emb", "published", "short", "terms", "title", "weights")
 
-    def __init__(self, vec: dict[str, float], published: str | None = None, title: str | None = None) -> None:
+    def __init__(
+        self,
+        vec: dict[str, float],
+        published: str | None = None,
+        title: str | None = None,
+        *,
+        emb: np.ndarray | None = None,
+        short: bool = False,
+    ) -> None:
         self.terms = tuple(vec)
         self.weights = np.fromiter(vec.values(), dtype=np.float32, count=len(vec))
         self.published = published
         self.title = title
+        self.emb = None if emb is None else np.asarray(emb, dtype=np.float16)
+        self.short = short
 
     def items(self) -> Iterator[tuple[str, float]]:
         """(term, weight) pairs, without building a dict."""
@@ -117,12 +132,17 @@ class _DocRecord:
         return dict(self.items())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "terms": list(self.terms),
             "weights": [round(w, 4) for w in self.weights.tolist()],
             "published": self.published,
             "title": self.title,
         }
+        if self.emb is not None:
+            data["emb"] = pack_vector(self.emb)
+        if self.short:
+            data["short"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> _DocRecord:
@@ -130,7 +150,8 @@ class _DocRecord:
             vec = dict(zip(map(str, data["terms"]), map(float, data["weights"]), strict=True))
         else:  # the state format before compact records
             vec = {str(t): float(w) for t, w in data.get("vec", {}).items()}
-        return cls(vec, data.get("published"), data.get("title"))
+        emb = unpack_vector(data.get("emb"))
+        return cls(vec, data.get("published"), data.get("title"), emb=emb, short=bool(data.get("short")))
 
 
 @dataclass
@@ -142,6 +163,7 @@ class _Prepared:
     emb: np.ndarray | None
     day: int | None
     forms: dict[str, str]  # surface forms that differ from the term
+    short: bool = False  # a short document (headline, post): see crossdoc.story_short
 
 
 class _Packed:
@@ -150,7 +172,7 @@ class _Packed:
     ``forms`` holds only the surface forms that differ from the term itself.
     """
 
-    __slots__ = ("day", "doc", "emb", "forms", "terms", "weights")
+    __slots__ = ("day", "doc", "emb", "forms", "short", "terms", "weights")
 
     def __init__(
         self,
@@ -159,13 +181,16 @@ class _Packed:
         weights: array[float],
         emb: np.ndarray | None,
         forms: dict[str, str],
+        *,
+        short: bool = False,
     ) -> None:
         self.doc, self.terms, self.weights, self.emb, self.forms = doc, terms, weights, emb, forms
+        self.short = short
         self.day = _day(doc.published)
 
     def unpack(self) -> _Prepared:
         vec = dict(zip(self.terms, self.weights, strict=True))
-        return _Prepared(self.doc, vec, self.emb, self.day, self.forms)
+        return _Prepared(self.doc, vec, self.emb, self.day, self.forms, self.short)
 
 
 @lru_cache(maxsize=65536)
