@@ -19,7 +19,6 @@ from claimtrace.cli import (
     narratives,
     search,
     serve,
-    users,
 )
 
 app = typer.Typer(
@@ -30,9 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _group in (
-    ingest, analyze, docs, export, entities, narratives, search, evaluate, attribution, serve, users
-):
+for _group in (ingest, analyze, docs, export, entities, narratives, search, evaluate, attribution, serve):
     _group.register(app)
 
 
