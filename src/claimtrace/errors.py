@@ -54,6 +54,12 @@ E050 = "{path}: no space left on the device; free some space or write somewhere 
 E051 = "{path}: permission denied; check its permissions or choose another path"
 E052 = "{path}: the file system is read-only; write somewhere else"
 E053 = "{path}: the database file cannot be opened ({detail}); check the folder exists and is writable"
+E080 = (
+    "serving on {host} needs access tokens: set CLAIMTRACE_TOKEN, or add users with "
+    "'claimtrace users add NAME --db {db}'"
+)
+E081 = "user {name!r} exists already: see 'claimtrace users list' (a new token: 'claimtrace users token')"
+E082 = "no user {name!r}: see 'claimtrace users list'"
 E060 = "{path}: no column {field!r} in the header (columns: {columns}); map it with {option}"
 E061 = "{path}: no ClaimReview found (expected a JSON-LD object, list or @graph with @type ClaimReview)"
 E070 = "{db}: no analysed claims to search or match; run 'claimtrace analyze' first"

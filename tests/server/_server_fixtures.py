@@ -259,4 +259,10 @@ def build(db: Path, *, hostile: bool = False) -> dict[str, Any]:
         store.replace_reuse(reuse)
         store.replace_stories(stories)
         store.save_narratives(narratives)
+        try:  # the vector indexes, as 'claimtrace analyze' leaves them (the API only reads them)
+            from claimtrace.search.sync import sync_index
+        except ImportError:
+            pass
+        else:
+            sync_index(store, str(db), encode=fake_encode)
     return {"db": str(db), "docs": d, "claims": claim_ids}

@@ -3,7 +3,11 @@
 The JSON API lives under ``/api`` (``GET /api`` lists it); the dashboard at ``/`` is one
 static page whose script reads that API, so every screen has its JSON twin. Nothing is
 loaded from the network: the Swagger/ReDoc pages (which pull from a CDN) are off, and
-``/openapi.json`` stays for tools.
+``/openapi.json`` stays for tools; it lists every status code an operation can answer.
+
+Every ``/api`` route goes through :class:`~claimtrace.server.auth.Access` (open, or bearer
+tokens); writes need the ``write`` role and are recorded in the audit log. No GET changes
+anything. Errors are ``{"error": "one line"}`` and never repeat the request's input.
 """
 
 from __future__ import annotations
@@ -14,21 +18,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from claimtrace import __version__
 from claimtrace.errors import E070, ClaimtraceError, MissingExtra
+from claimtrace.server.auth import Access
 from claimtrace.server.catalog import CACHE_S, Catalog, display_db
+from claimtrace.server.openapi import document_errors
 from claimtrace.server.routes_corpus import corpus_router
-from claimtrace.server.routes_narratives import narratives_router
+from claimtrace.server.routes_narratives import DEFAULT_RATINGS, narratives_router
 from claimtrace.server.routes_search import EncodeFn, search_router
-from claimtrace.server.security import security_headers
+from claimtrace.server.security import MAX_BODY, BodyLimit, HostGuard, security_headers
 from claimtrace.store import open_store
 
 __all__ = ["STATIC", "create_app"]
@@ -57,10 +61,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = list(exc.errors())
-        return JSONResponse(
-            {"error": _validation_message(errors), "detail": jsonable_encoder(errors)}, status_code=422
-        )
+        # where and why only: the input itself (which may be megabytes) is never sent back
+        errors = [
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"error": _validation_message(errors), "detail": errors}, status_code=422)
 
     @app.exception_handler(ClaimtraceError)
     async def user_error(request: Request, exc: ClaimtraceError) -> JSONResponse:
@@ -84,16 +90,25 @@ def create_app(
     cache_s: float = CACHE_S,
     allowed_hosts: list[str] | None = None,
     encode: EncodeFn | None = None,
+    token: str | None = None,
+    require_token: bool = False,
+    max_body: int = MAX_BODY,
+    ratings: list[str] | None = None,
 ) -> FastAPI:
     """The claimtrace API and dashboard over the database at ``db`` (a path or URL; it must exist).
 
     ``cache_s``: seconds derived views are reused between requests (0: read the store on
     every request). ``allowed_hosts``: Host header values to answer (a guard against DNS
-    rebinding when serving on a loopback address); None answers any. ``encode`` replaces the
-    MiniLM sentence encoder used by search and matching (for tests).
+    rebinding; see :func:`~claimtrace.server.security.allowed_hosts_for`); None answers any.
+    ``encode`` replaces the MiniLM sentence encoder used by search and matching (for tests).
+    ``token``: a shared bearer token (role write); tokens are also required when
+    ``require_token`` or when the database has users. ``max_body``: the largest request body
+    in bytes. ``ratings``: the verdicts analysts may give (default: :data:`DEFAULT_RATINGS`).
     """
     store = open_store(db, create=False)
     catalog = Catalog(store, db, cache_s=cache_s)
+    access = Access(store, token=token, required=require_token)
+    reader = [Depends(access.reader)]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -109,15 +124,19 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.catalog = catalog
+    app.state.access = access
     app.middleware("http")(security_headers)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(BodyLimit, max_bytes=max_body)  # type: ignore[arg-type]
+    app.add_middleware(HostGuard, allowed=allowed_hosts)  # type: ignore[arg-type]  # outermost
     _install_error_handlers(app)
-    app.include_router(corpus_router(catalog))
-    app.include_router(narratives_router(catalog))
-    app.include_router(search_router(catalog, encode=encode))
+    app.include_router(corpus_router(catalog), dependencies=reader)
+    app.include_router(
+        narratives_router(catalog, access=access, ratings=ratings or list(DEFAULT_RATINGS)),
+        dependencies=reader,
+    )
+    app.include_router(search_router(catalog, encode=encode), dependencies=reader)
 
-    @app.get("/api", tags=["meta"])
+    @app.get("/api", tags=["meta"], dependencies=reader)
     def api_index() -> dict[str, Any]:
         """The endpoints of this API."""
         return {
@@ -133,4 +152,5 @@ def create_app(
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    document_errors(app)
     return app

@@ -1,37 +1,52 @@
-"""Narrative endpoints: the list, one narrative in full, and the analyst's rating."""
+"""Narrative endpoints: the list, one narrative in full, and the analyst's rating.
+
+Ratings come from a fixed vocabulary (:data:`DEFAULT_RATINGS`, the verdicts of the usual
+ClaimReview scale, or the list given to ``claimtrace serve --ratings``), matched without
+regard to case or spacing. A rating is a write: it needs the ``write`` role and is recorded
+in the audit log with who gave it, from where.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field, field_validator
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
 
 from claimtrace.model import Narrative
+from claimtrace.server.auth import Access, Principal
 from claimtrace.server.catalog import Catalog, Snapshot, page
 from claimtrace.server.routes_corpus import Limit, Offset, not_found
 from claimtrace.server.security import require_json
 
-__all__ = ["RatingIn", "narratives_router"]
+__all__ = ["DEFAULT_RATINGS", "RatingIn", "fold_rating", "narratives_router"]
 
 STANCES = ("AMPLIFIES", "ATTRIBUTES", "CONTESTS", "DEBUNKS")
+#: The verdicts analysts may give by default: the usual ClaimReview scale, false to true.
+DEFAULT_RATINGS = (
+    "False",
+    "Mostly false",
+    "Misleading",
+    "Missing context",
+    "Half true",
+    "Unproven",
+    "Mostly true",
+    "True",
+)
+
+
+def fold_rating(text: str) -> str:
+    """The form ratings are compared in: ``' mostly  FALSE '`` -> ``'mostly false'``."""
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
 
 
 class RatingIn(BaseModel):
-    """An analyst's verdict on a narrative (``False``, ``Misleading``, ``True`` ...)."""
+    """An analyst's verdict on a narrative: one of ``GET /api/ratings`` (any case)."""
 
     rating: str = Field(min_length=1, max_length=64)
     note: str | None = Field(default=None, max_length=4000)
     author: str | None = Field(default=None, max_length=200)
-
-    @field_validator("rating")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("rating must not be blank")
-        return value
 
 
 def _summary(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict[str, Any]:
@@ -89,9 +104,10 @@ def _detail(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict
     }
 
 
-def narratives_router(cat: Catalog) -> APIRouter:
-    """The narrative endpoints over ``cat``."""
+def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> APIRouter:
+    """The narrative endpoints over ``cat``; ratings must be one of ``ratings``."""
     r = APIRouter(prefix="/api", tags=["narratives"])
+    vocabulary = {fold_rating(x): x for x in ratings}
 
     def find(narrative_id: str) -> tuple[Narrative, Snapshot]:
         snap = cat.snapshot()
@@ -122,11 +138,29 @@ def narratives_router(cat: Catalog) -> APIRouter:
         n, snap = find(narrative_id)
         return _detail(n, snap, cat.store.load_ratings().get(n.id))
 
-    @r.post("/narratives/{narrative_id}/rating", dependencies=[Depends(require_json)])
-    def rate(narrative_id: str, body: RatingIn) -> dict[str, Any]:
-        """Record an analyst's rating of a narrative (history is kept; the latest counts)."""
+    @r.get("/ratings")
+    def rating_vocabulary() -> dict[str, Any]:
+        """The ratings analysts may give, in order from false to true."""
+        return {"ratings": list(vocabulary.values())}
+
+    @r.post(
+        "/narratives/{narrative_id}/rating", dependencies=[Depends(require_json), Depends(access.writer)]
+    )
+    def rate(narrative_id: str, body: RatingIn, request: Request) -> dict[str, Any]:
+        """Record an analyst's rating of a narrative (history is kept; the latest counts; audited)."""
+        rating = vocabulary.get(fold_rating(body.rating))
+        if rating is None:
+            raise HTTPException(
+                status_code=422, detail=f"rating must be one of: {', '.join(vocabulary.values())}"
+            )
         find(narrative_id)
-        cat.store.set_rating(narrative_id, body.rating, body.note, author=body.author)
+        who: Principal = request.state.principal  # set by access.writer
+        author = body.author if who.name == "local" else who.name
+        cat.store.set_rating(narrative_id, rating, body.note, author=author)
+        remote = request.client.host if request.client else None
+        cat.store.add_audit(
+            who.name, "narrative.rate", narrative_id, {"rating": rating, "note": body.note}, remote=remote
+        )
         return {"narrative": narrative_id, "rating": cat.store.load_ratings().get(narrative_id)}
 
     return r

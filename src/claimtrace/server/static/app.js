@@ -72,8 +72,23 @@ function sourceLink(source) {
   return h("span", {}, source);
 }
 
+/** The request options with the access token (asked for once when the server wants one). */
+function withToken(options) {
+  const token = sessionStorage.getItem("claimtrace-token");
+  const headers = Object.assign({}, (options && options.headers) || {});
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return Object.assign({}, options || {}, { headers });
+}
+
 async function api(path, options) {
-  const res = await fetch(path, options);
+  let res = await fetch(path, withToken(options));
+  if (res.status === 401) {
+    const token = window.prompt("This server needs an access token (from 'claimtrace users add'):");
+    if (token && token.trim()) {
+      sessionStorage.setItem("claimtrace-token", token.trim());
+      res = await fetch(path, withToken(options));
+    }
+  }
   let body = null;
   try { body = await res.json(); } catch (_) { body = null; }
   if (!res.ok) {
@@ -248,8 +263,9 @@ async function narrativesList(params) {
 }
 
 async function narrativeView(id) {
-  const n = await api(`/api/narratives/${enc(id)}`);
-  const rating = h("input", { name: "rating", placeholder: "Rating (False, Misleading…)", required: true, value: n.rating ? n.rating.rating : "" });
+  const [n, vocab] = await Promise.all([api(`/api/narratives/${enc(id)}`), api("/api/ratings")]);
+  const choices = h("datalist", { id: "ct-ratings" }, vocab.ratings.map((r) => h("option", { value: r })));
+  const rating = h("input", { name: "rating", list: "ct-ratings", placeholder: `Rating (${vocab.ratings.join(", ")})`, required: true, value: n.rating ? n.rating.rating : "" });
   const note = h("input", { name: "note", placeholder: "Note (optional)" });
   const status = h("span", { class: "muted small" });
   const form = h("form", { class: "rating-form", onsubmit: async (e) => {
@@ -262,7 +278,7 @@ async function narrativeView(id) {
       status.textContent = "Saved.";
       narrativeView(id).catch(fail);
     } catch (err) { status.textContent = err.message; }
-  } }, rating, note, h("button", { type: "submit" }, "Rate"), status);
+  } }, rating, choices, note, h("button", { type: "submit" }, "Rate"), status);
   const current = n.rating
     ? h("p", {}, "Current rating: ", badge(n.rating.rating, "rating"), n.rating.note ? ` “${n.rating.note}”` : "", h("span", { class: "muted small" }, ` ${n.rating.created_at || ""}`))
     : h("p", { class: "muted" }, "Not rated yet.");
