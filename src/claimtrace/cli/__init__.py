@@ -19,6 +19,7 @@ from claimtrace.cli import (
     narratives,
     search,
     serve,
+    users,
 )
 
 app = typer.Typer(
@@ -29,7 +30,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _group in (ingest, analyze, docs, export, entities, narratives, search, evaluate, attribution, serve):
+for _group in (
+    ingest, analyze, docs, export, entities, narratives, search, evaluate, attribution, serve, users
+):
     _group.register(app)
 
 
