@@ -214,3 +214,5 @@ class Narrative(Record):
     mutations: list[dict[str, Any]] = field(default_factory=list)  # {"slot","value","doc","date","previous"}
     stances: list[dict[str, Any]] = field(default_factory=list)  # {"doc","stance","evidence":[...]}
     entities: list[str] = field(default_factory=list)  # key entity ids
+    # who repeats the claim, per document in time order: {"outlet"|"speaker", "doc", "date"}
+    carried_by: list[dict[str, Any]] = field(default_factory=list)

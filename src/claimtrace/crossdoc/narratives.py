@@ -23,8 +23,11 @@ narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state
    previous narrative it shares most claims with; a previous narrative found in two clusters
    is a ``split`` (the larger part keeps the id), two previous ones in one cluster a ``merge``
    (the older id is kept). New narratives get ``"N" + sha1(founding claim id)[:10]``;
-6. each narrative gets a label (its medoid claim, shortened, plus key entities), a timeline,
-   a mutation log (``mutations.py``) and one stance per document (``stance.py``);
+6. each narrative gets a label (one short affirmative sentence, ``claim_form.canonical_statement``,
+   from the most central of its claims that gives a full statement, plus key entities), a
+   timeline, a mutation log of the claim's own details (``mutations.py`` over the claims'
+   normal forms, ``claim_form.py``), the outlets and speakers that carry it (``carried_by``)
+   and one stance per document (``stance.py``);
 7. stances are decided consistently per document: the narratives a document takes part in that
    are *related* (they share another document and a key entity) form one framing group, and the
    document gets one stance toward all of them: the one decided on the group's main narrative
@@ -82,10 +85,11 @@ from typing import Any
 
 import numpy as np
 
+from claimtrace.crossdoc.claim_form import ClaimForm, claim_form, is_fragment
 from claimtrace.crossdoc.claimvecs import ClaimVectorCache, recurring_claims
-from claimtrace.crossdoc.mutations import SlotOccurrence, mutation_log, time_key
+from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
-from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, states_something
+from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, states_something
 from claimtrace.crossdoc.stance import decide_stance
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative
 
@@ -257,6 +261,7 @@ class NarrativeBuilder(ClaimClustering):
         for cl in clusters:  # claims an analyst moved in were never clustered: give them slots now
             self._fill_slots(by_id[cid] for cid in cl.claims if cid in by_id)
         ids, self.events_ = self._assign_ids(clusters, prev, by_id)
+        self.forms_: dict[str, ClaimForm] = {}  # claim id -> normal form, filled by _narrative
         self.narratives_ = [self._narrative(nid, c, by_id) for nid, c in zip(ids, clusters, strict=True)]
         lap("records")
         self._stances(self.narratives_, by_id)
@@ -514,8 +519,11 @@ class NarrativeBuilder(ClaimClustering):
             for i in docs
         ]
         dates = sorted(d["date"] for d in timeline if d["date"])
+        forms = {r.id: self._form(r) for r in rows}
         occ = [
-            SlotOccurrence(self.inputs_[r.inp].doc.id, r.date, r.inp, r.claim.start, tuple(r.slots.values))
+            SlotOccurrence(
+                self.inputs_[r.inp].doc.id, r.date, r.inp, r.claim.start, tuple(forms[r.id].slot_values())
+            )
             for r in rows
         ]
         per_doc: dict[int, list[Row]] = defaultdict(list)
@@ -530,7 +538,7 @@ class NarrativeBuilder(ClaimClustering):
         top = [k for k, _ in sorted(ent_docs.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
         return Narrative(
             id=nid,
-            label=self._label(rows, top),
+            label=self._label(rows, top, forms),
             claims=[r.id for r in rows],
             documents=[self.inputs_[i].doc.id for i in docs],
             first_seen=dates[0] if dates else None,
@@ -539,6 +547,40 @@ class NarrativeBuilder(ClaimClustering):
             mutations=mutation_log(occ),
             stances=[],
             entities=[self.entities_[k].id if k in self.entities_ else k for k in top],
+            carried_by=carried_by(self._carrier(r, forms[r.id]) for r in rows),
+        )
+
+    def _speaker(self, row: Row) -> str | None:
+        """The display name of a row's speaker (its entity's name, else a named speaker text)."""
+        c = row.claim
+        if c.speaker_key:
+            return self._name(c.speaker_key, [row])
+        return c.speaker_text if named_speaker(c.speaker_text) else None
+
+    def _form(self, row: Row) -> ClaimForm:
+        """The normal form of a row's claim (kept in ``forms_``)."""
+        form = self.forms_.get(row.id)
+        if form is None:
+            inp = self.inputs_[row.inp]
+            form = claim_form(
+                row.claim,
+                text=inp.doc.text,
+                mentions=inp.analysis.mentions,
+                quantities=inp.analysis.quantities,
+                entities=self.entities_,
+                speaker_name=self._speaker(row),
+                slots=row.slots if row.slots is not _NO_SLOTS else None,
+                statement_chars=self.label_chars,
+            )
+            self.forms_[row.id] = form
+        return form
+
+    def _carrier(self, row: Row, form: ClaimForm) -> Carrier:
+        doc = self.inputs_[row.inp].doc
+        key = row.claim.speaker_key
+        entity = self.entities_[key].id if key and key in self.entities_ else None
+        return Carrier(
+            doc.id, row.date, row.inp, row.claim.start, doc.outlet, self._speaker(row), entity, form.denial
         )
 
     # -- stances -------------------------------------------------------------------------------------
@@ -601,7 +643,13 @@ class NarrativeBuilder(ClaimClustering):
                     return m.name
         return key.split(":", 1)[-1]
 
-    def _label(self, rows: Sequence[Row], top: Sequence[str]) -> str:
+    def _label(self, rows: Sequence[Row], top: Sequence[str], forms: Mapping[str, ClaimForm]) -> str:
+        """One short affirmative sentence plus the key entities: "The US trains ... (US, ISIS)".
+
+        The sentence is the statement (``claim_form.canonical_statement``) of the most central
+        claim among the first few that is no fragment (``claim_form.is_fragment``), preferring
+        one with a named actor; the most central claim's statement when all are fragments.
+        """
         vec_rows = [r for r in rows if r.id in self.vecs_]
         if vec_rows:
             mat = np.stack([self.vecs_[r.id] for r in vec_rows])
@@ -609,23 +657,20 @@ class NarrativeBuilder(ClaimClustering):
             ranked = [vec_rows[int(i)] for i in order]
         else:
             ranked = list(rows)
-        # the most central claim that reads as a statement ("of sending drones" does not)
-        medoid = next((r for r in ranked[:5] if _reads_as_statement(r.text)), ranked[0])
-        text = _LEADING_FUNCTION_WORD.sub("", " ".join(medoid.text.split()).strip(" \"“”‘’'"))
-        text = text[:1].upper() + text[1:]
-        if len(text) > self.label_chars:
-            cut = text[: self.label_chars].rsplit(" ", 1)[0]
-            text = cut.rstrip(",;:") + "…"
+        pool = ranked[: self._LABEL_POOL]
+
+        def rank(k: int) -> tuple[bool, bool, int]:
+            form = forms[pool[k].id]
+            return (is_fragment(form.statement), form.actor is None, k)
+
+        best = forms[pool[min(range(len(pool)), key=rank)].id].statement
+        if not best:
+            best = " ".join(pool[0].text.split())[: self.label_chars]
         names = [self._name(k, rows) for k in top[:3]]
-        return f"{text} ({', '.join(names)})" if names else text
+        return f"{best} ({', '.join(names)})" if names else best
 
-
-_LEADING_FUNCTION_WORD = re.compile(r"^(?:that|of|to|for|about|on|with)\s+", re.IGNORECASE)
-
-
-def _reads_as_statement(text: str) -> bool:
-    """A label candidate that does not open with a dangling preposition or complementiser."""
-    return not _LEADING_FUNCTION_WORD.match(text.strip(" \"“”‘’'"))
+    #: how many of the most central claims compete for the label
+    _LABEL_POOL = 8
 
 
 _INIT_PARAMS = {

@@ -16,7 +16,9 @@ and the mentions/quantities the per-document stages found there:
 * ``place``: GPE/LOC mentions after a locative preposition (in, at, near, inside ...) that are
   neither actor nor target.
 * ``quantity``: the numbers counted in the claim (ages, years and percentages left out).
-* ``speaker``: who says it (the claim's speaker entity or text).
+
+The speaker is no slot: who repeats a claim is kept apart from what the claim says
+(``Narrative.carried_by``); the normal form (``claim_form.py``) builds on these slots.
 
 :func:`states_something` tells claims that assert something (a predicate and a few content
 words) from fragments the attribution stage sometimes cuts out ("deploying to the battlefield
@@ -33,10 +35,18 @@ from dataclasses import dataclass
 
 from claimtrace.model import Claim, Entity, Mention, Quantity
 
-__all__ = ["SLOT_NAMES", "ClaimSlots", "SlotValue", "content_mentions", "extract_slots", "states_something"]
+__all__ = [
+    "SLOT_NAMES",
+    "ClaimSlots",
+    "SlotValue",
+    "content_mentions",
+    "extract_slots",
+    "named_speaker",
+    "states_something",
+]
 
-#: slot names as logged in mutations (CONTRACT.md)
-SLOT_NAMES = ("quantity", "target", "actor", "speaker", "place")
+#: slot names as logged in mutations (CONTRACT.md); ``time`` comes from ``claim_form``
+SLOT_NAMES = ("quantity", "target", "actor", "place", "time")
 
 _WORD = re.compile(r"[\w][\w'’-]*")
 
@@ -164,13 +174,18 @@ _VAGUE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class SlotValue:
-    """One slot value found in a claim: ``key`` compares values, ``value`` is what is shown and logged."""
+    """One slot value found in a claim: ``key`` compares values, ``value`` is what is logged.
+
+    ``text`` is the value as written where it says more than ``value`` (a quantity's
+    approximation or range: "up to 200").
+    """
 
     slot: str
     value: str | float
     key: str
     start: int
     end: int
+    text: str | None = None
 
 
 @dataclass(slots=True)
@@ -195,8 +210,8 @@ def content_mentions(claim: Claim, mentions: Sequence[Mention]) -> list[Mention]
 _PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those"])
 
 
-def _named_speaker(text: str | None) -> bool:
-    """A speaker text worth a slot value without an entity: a name, not a pronoun or "the statement"."""
+def named_speaker(text: str | None) -> bool:
+    """Whether a speaker text without an entity names someone: a name, not a pronoun or "the statement"."""
     if not text:
         return False
     words = text.split()
@@ -398,15 +413,9 @@ def extract_slots(
         if any(w in _LOC_PREPS for w in before):
             values.append(SlotValue("place", _display(m.key, m.name, ents), m.key, m.start, m.end))
     for q in _count_values(claim, text, quantities):
-        values.append(SlotValue("quantity", float(q.value), f"{float(q.value):g}", q.start, q.end))
-    if claim.speaker_key or _named_speaker(claim.speaker_text):
-        key = claim.speaker_key or "text:" + (claim.speaker_text or "").lower()
-        name = _display(key, claim.speaker_text or key, ents)
-        if claim.speaker_key:
-            name = _display(key, next((m.name for m in mentions if m.key == key), name), ents)
         values.append(
             SlotValue(
-                "speaker", name, key, claim.speaker_start or claim.start, claim.speaker_end or claim.start
+                "quantity", float(q.value), f"{float(q.value):g}", q.start, q.end, " ".join(q.text.split())
             )
         )
     keys = frozenset(m.key for m in cms)
