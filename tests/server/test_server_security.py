@@ -248,3 +248,50 @@ def test_users_command(info: dict[str, Any]) -> None:
     assert runner.invoke(app, ["users", "remove", "ana", "--db", db]).exit_code == 1
     audit = runner.invoke(app, ["users", "audit", "--db", db]).output.splitlines()
     assert [line.split("\t")[2] for line in audit] == ["users.remove", "users.token", "users.add"]
+
+
+PG_URL = os.environ.get("CLAIMTRACE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def test_several_analysts_at_once_on_postgres() -> None:
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        psycopg.connect(PG_URL, connect_timeout=2).close()
+    except Exception:
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    from claimtrace.model import Document, Narrative
+    from claimtrace.store.postgres import PostgresStore
+
+    url = f"{PG_URL}?schema=ct_srv_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    store = open_store(url)
+    assert isinstance(store, PostgresStore)
+    try:
+        doc = Document(text="The Morvel plant poisoned Lake Tervan, the minister said.", source="pg/a.txt")
+        store.add_documents([doc])
+        store.save_narratives(
+            [Narrative(id="n-lake", label="Morvel plant poisoned Lake Tervan", documents=[doc.id])]
+        )
+        tokens = [store.add_user(f"analyst{i}", "write") for i in range(4)]
+        # two servers over one database, two analysts on each, all at once
+        with (
+            TestClient(create_app(url, cache_s=0)) as one,
+            TestClient(create_app(url, cache_s=0)) as two,
+        ):
+
+            def analyst(i: int) -> list[int]:
+                c = (one, two)[i % 2]
+                rating = {"rating": ("False", "Misleading")[i % 2]}
+                return [c.post(RATE, json=rating, headers=_bearer(tokens[i])).status_code for _ in range(5)]
+
+            with ThreadPoolExecutor(4) as pool:
+                codes = [code for result in pool.map(analyst, range(4)) for code in result]
+        assert codes == [200] * 20
+        audit = store.list_audit(limit=100)
+        assert len(audit) == 20 and {r["actor"] for r in audit} == {f"analyst{i}" for i in range(4)}
+        assert store.load_ratings()["n-lake"]["author"].startswith("analyst")
+    finally:
+        store.drop_schema()
+        store.close()
