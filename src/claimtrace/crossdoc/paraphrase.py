@@ -22,6 +22,8 @@ import numpy as np
 import regex as re
 from rapidfuzz import fuzz
 
+from claimtrace.limits import MAX_PAIR_CHARS
+
 __all__ = ["FEATURES", "MODEL_PATH", "PairScorer", "pair_features", "pair_matrix", "tokens"]
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "paraphrase_model.json"
@@ -112,7 +114,12 @@ def _weighted_overlap(a: set[str], b: set[str]) -> float:
 
 
 def pair_features(a: str, b: str, cosine: float) -> list[float]:
-    """The :data:`FEATURES` of the sentence pair ``(a, b)``; ``cosine`` is their embedding cosine."""
+    """The :data:`FEATURES` of the sentence pair ``(a, b)``; ``cosine`` is their embedding cosine.
+
+    Each side is read up to :data:`claimtrace.limits.MAX_PAIR_CHARS` characters (the character
+    ratios are quadratic in length; sentences are never longer than that anyway).
+    """
+    a, b = a[:MAX_PAIR_CHARS], b[:MAX_PAIR_CHARS]
     ta, tb = tokens(a), tokens(b)
     sa, sb = set(ta), set(tb)
     inter = len(sa & sb)

@@ -48,6 +48,7 @@ import regex as re
 
 from claimtrace.crossdoc.minhash import BandIndex, MinHasher, shingles_of_hashes, token_hash
 from claimtrace.errors import require
+from claimtrace.limits import PAIR_BATCH
 from claimtrace.model import Claim, DocAnalysis, Document, ReuseLink
 
 __all__ = ["REUSE_VERSION", "ReuseDetector", "ReuseDoc", "find_reuse"]
@@ -420,11 +421,12 @@ class ReuseDetector:
             from claimtrace.crossdoc.paraphrase import pair_matrix
 
             idx = np.flatnonzero(ok)
-            if len(idx):
+            for lo in range(0, len(idx), PAIR_BATCH):  # the feature matrix stays PAIR_BATCH rows
+                part = idx[lo : lo + PAIR_BATCH]
                 feats = pair_matrix(
-                    [(self._text(pairs[i][0]), self._text(pairs[i][1])) for i in idx], cos[idx]
+                    [(self._text(pairs[i][0]), self._text(pairs[i][1])) for i in part], cos[part]
                 )
-                ok[idx] = scorer.predict(feats).astype(bool)
+                ok[part] = scorer.predict(feats).astype(bool)
         for (s1, s2), c, good in zip(pairs, cos.tolist(), ok.tolist(), strict=True):
             if good:
                 self._add_pair(s1, s2, "paraphrase", round(c, 4))

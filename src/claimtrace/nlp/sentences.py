@@ -10,7 +10,10 @@ whitespace trimmed) that cover every non-blank stretch of the text. Rules:
   a word that does not usually start a sentence (``the U.S. Army``), or when the next word starts
   in lower case (``"Stop!" he said``);
 * closing quotes and brackets after the punctuation stay in the sentence that they close;
-* decimals (``1.5``) and dotted acronyms inside words never split because a split needs whitespace.
+* decimals (``1.5``) and dotted acronyms inside words never split because a split needs whitespace;
+* a sentence longer than :data:`claimtrace.limits.MAX_SENTENCE_CHARS` (a line without
+  punctuation, a table flattened to text) is split at spaces into pieces below that length,
+  so no later stage ever sees an unbounded sentence.
 
 The splitter is a single regular-expression scan with a few dictionary look-ups per candidate
 boundary, which keeps it well above a thousand news articles a second.
@@ -20,9 +23,11 @@ from __future__ import annotations
 
 import re
 
+from claimtrace.limits import MAX_SENTENCE_CHARS, split_long
+
 __all__ = ["STAGE_VERSION", "split_sentences"]
 
-STAGE_VERSION = "sentences.v1"
+STAGE_VERSION = "sentences.v2"
 
 # Abbreviations after which a period never ends a sentence (titles and name parts: a name follows).
 _TITLE_ABBREVS = frozenset(
@@ -307,5 +312,7 @@ def _emit(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start < end:
+    if end - start > MAX_SENTENCE_CHARS:
+        spans.extend(split_long(text, start, end))
+    elif start < end:
         spans.append((start, end))

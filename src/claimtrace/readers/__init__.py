@@ -56,6 +56,7 @@ from claimtrace.errors import (
     MissingExtra,
     ReadError,
 )
+from claimtrace.limits import cap_document
 from claimtrace.model import Document
 from claimtrace.readers.options import ReadFailure, ReadOptions
 from claimtrace.readers.outlets import directory_outlet
@@ -190,7 +191,8 @@ def read_path(path: str, options: ReadOptions | None = None) -> list[Document]:
     dependency is missing.
     """
     options = options or ReadOptions()
-    return _fill_outlets(_read_path(path, options), path=path, options=options)
+    docs = _fill_outlets(_read_path(path, options), path=path, options=options)
+    return [cap_document(d) for d in docs]  # resource bound: see claimtrace.limits
 
 
 def _read_path(path: str, options: ReadOptions) -> list[Document]:
@@ -235,8 +237,9 @@ def read_bytes(
 ) -> list[Document]:
     """Read in-memory file content. ``path`` names it in errors and sniffing, ``source`` in documents."""
     options = options or ReadOptions()
-    return _fill_outlets(_read_bytes(data, path=path, source=source, options=options), path=path,
+    docs = _fill_outlets(_read_bytes(data, path=path, source=source, options=options), path=path,
                          options=options)
+    return [cap_document(d) for d in docs]
 
 
 def _fill_outlets(docs: list[Document], *, path: str, options: ReadOptions) -> list[Document]:
