@@ -2,11 +2,13 @@
 
 1. per-document (``nlp.pipeline.analyze_document``) over documents never analysed, or analysed
    by an older stage version (all of them with ``force``), in committed batches over N processes;
-2. corpus-level entity linking with the analysts' overrides;
-3. text reuse and its provenance;
-4. stories (online: the clusterer's state is kept in the store, so new documents join
+2. boilerplate: passages repeated across many documents of a site or the corpus, and lone
+   furniture lines, are marked (the ``boilerplate`` layer, stored) and set aside by the stages below;
+3. corpus-level entity linking with the analysts' overrides;
+4. text reuse and its provenance;
+5. stories (online: the clusterer's state is kept in the store, so new documents join
    existing stories and old ids stay);
-5. narratives, their timelines, mutation logs and stances (ids kept from the previous run,
+6. narratives, their timelines, mutation logs and stances (ids kept from the previous run,
    merges and splits recorded as events, analysts' overrides re-applied).
 """
 
@@ -18,12 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimtrace.model import DocAnalysis, Document, Entity
+from claimtrace.model import DocAnalysis, Document, Entity, Span
 from claimtrace.store import Store
 
 #: Analyses committed per transaction: a crash loses at most one batch, a rerun finishes the job.
 ANALYZE_BATCH = 200
 STORY_STATE_KEY = "stories.clusterer"
+BOILERPLATE_STATE_KEY = "boilerplate.index"
 
 Reporter = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -37,6 +40,7 @@ class AnalyzeReport:
     reuse_links: int = 0
     stories: int = 0
     narratives: int = 0
+    boilerplate: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -44,6 +48,11 @@ class AnalyzeReport:
         return (
             f"analysed {self.analysed} document(s); {self.entities} entities, "
             f"{self.reuse_links} reuse links, {self.stories} stories, {self.narratives} narratives"
+            + (
+                f"; {self.boilerplate['passages']} boilerplate passage(s) set aside"
+                if self.boilerplate.get("passages")
+                else ""
+            )
         )
 
 
@@ -104,6 +113,10 @@ def run_crossdoc(
         if reporter:
             reporter(stage, 1, 1)
 
+    with _timed(report, "boilerplate"):
+        report.boilerplate = mark_boilerplate(store, docs)
+    tick("boilerplate")
+
     with _timed(report, "entities"):
         entities = link_entities(analyses.values(), overrides=store.list_overrides("entity"))
         store.replace_entities(entities)
@@ -154,6 +167,33 @@ def run_crossdoc(
             store.add_narrative_event(str(event.get("kind", "event")), event)
         report.narratives = len(narratives)
     tick("narratives")
+
+
+def mark_boilerplate(store: Store, docs: Sequence[Document]) -> dict[str, Any]:
+    """Find the corpus's boilerplate, set each document's ``boilerplate`` layer and store the spans.
+
+    The index is fitted on every document each run, so passages that become frequent only with
+    new documents are set aside in the older ones as well; only changed spans are written.
+    Returns counts: documents, passages and characters set aside.
+    """
+    from claimtrace.crossdoc.boilerplate import LAYER, BoilerplateIndex
+
+    index = BoilerplateIndex().fit(docs)
+    stored = store.load_boilerplate()
+    changed: dict[str, list[tuple[int, int, str]]] = {}
+    passages = chars = marked = 0
+    for doc in docs:
+        spans = index.check(doc)
+        doc.layers[LAYER] = [Span(s, e, LAYER, {"reason": why}) for s, e, why in spans]
+        if spans != stored.get(doc.id, []):
+            changed[doc.id] = spans
+        passages += len(spans)
+        chars += sum(e - s for s, e, _ in spans)
+        marked += bool(spans)
+    if changed:
+        store.save_boilerplate(changed)
+    store.set_state(BOILERPLATE_STATE_KEY, index.to_state())
+    return {"documents": marked, "passages": passages, "chars": chars}
 
 
 def release_mentions(entities: Sequence[Entity]) -> None:

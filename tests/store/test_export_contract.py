@@ -283,6 +283,7 @@ def test_jsonl_and_csv_carry_the_same_records(filled: Store, tmp_path: Path) -> 
         "reuse": 2,
         "story": 1,
         "narrative": 1,
+        "boilerplate_summary": 1,
     }
     ent = next(r for r in lines if r["type"] == "entity")
     assert ent["entity_type"] in ("PERSON", "ORG")

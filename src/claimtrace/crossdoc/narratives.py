@@ -85,6 +85,7 @@ from typing import Any
 
 import numpy as np
 
+from claimtrace.crossdoc.boilerplate import inside_boilerplate
 from claimtrace.crossdoc.claim_form import ClaimForm, claim_form, is_fragment
 from claimtrace.crossdoc.claimvecs import ClaimVectorCache, recurring_claims
 from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
@@ -297,6 +298,7 @@ class NarrativeBuilder(ClaimClustering):
                 inside = [m for m in an.mentions if c.content_start <= m.start and m.end <= c.content_end]
                 eligible = (
                     nwords >= self.min_words
+                    and not inside_boilerplate(inp.doc, c.content_start, c.content_end)
                     and (c.kind != "unattributed" or bool(inside))
                     and states_something(
                         text[c.content_start : c.content_end],

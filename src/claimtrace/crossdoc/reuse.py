@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import regex as re
 
+from claimtrace.crossdoc.boilerplate import masked_text
 from claimtrace.crossdoc.minhash import BandIndex, MinHasher, shingles_of_hashes, token_hash
 from claimtrace.errors import require
 from claimtrace.limits import PAIR_BATCH
@@ -85,10 +86,13 @@ class ReuseDoc:
 
     @classmethod
     def from_document(cls, doc: Document, analysis: DocAnalysis | None = None) -> ReuseDoc:
-        """The reuse view of a stored document and (optionally) its per-document analysis."""
+        """The reuse view of a stored document and (optionally) its per-document analysis.
+
+        Boilerplate (the document's ``boilerplate`` layer) is blanked out: it is never reuse.
+        """
         return cls(
             id=doc.id,
-            text=doc.text,
+            text=masked_text(doc),
             sentences=list(analysis.sentences) if analysis else [],
             published=doc.published,
             credits=list(doc.credits),

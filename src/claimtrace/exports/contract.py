@@ -16,6 +16,12 @@ Beside the contract's fields the export adds: ``documents[].subtitle``, ``entiti
 ``narratives[].rating`` (the latest analyst rating, or null) and a top-level ``quantities``
 list (every quantity found in a document, with its ``doc`` and span, and the ``claim`` that
 carries it, if any).
+
+Boilerplate (:mod:`claimtrace.crossdoc.boilerplate`): ``documents[].boilerplate`` lists the spans
+set aside as site furniture (CONTRACT.md), ``claims[].boilerplate`` is true for a claim lying in
+them (such claims never join narratives), and a top-level ``boilerplate_summary`` (the last
+member of the JSON; the last line of JSON lines, ``"type": "boilerplate_summary"``) counts the
+documents, passages and characters set aside, overall and per outlet.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from claimtrace.model import Claim, DocAnalysis, Document, Entity, Quantity, ReuseLink
+from claimtrace.crossdoc.boilerplate import LAYER, inside_boilerplate
+from claimtrace.model import Claim, DocAnalysis, Document, Entity, Quantity, ReuseLink, Span
 from claimtrace.store.base import Store
 from claimtrace.store.rows import claim_id
 
@@ -59,7 +66,40 @@ def document_record(doc: Document) -> dict[str, Any]:
         "credits": list(doc.credits),
         "language": doc.language,
         "text": doc.text,
+        "boilerplate": [[s.start, s.end] for s in doc.layers.get(LAYER) or []],
     }
+
+
+class BoilerplateSummary:
+    """Counts of what was set aside as boilerplate, filled while documents are exported."""
+
+    def __init__(self) -> None:
+        self.total = {"documents": 0, "with_boilerplate": 0, "passages": 0, "chars": 0, "text_chars": 0}
+        self.outlets: dict[str, dict[str, int]] = {}
+
+    def add(self, doc: Document) -> None:
+        """Count one exported document."""
+        spans = doc.layers.get(LAYER) or []
+        row = self.outlets.setdefault(doc.outlet or "", dict.fromkeys(self.total, 0))
+        for counts in (self.total, row):
+            counts["documents"] += 1
+            counts["with_boilerplate"] += bool(spans)
+            counts["passages"] += len(spans)
+            counts["chars"] += sum(s.end - s.start for s in spans)
+            counts["text_chars"] += len(doc.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary record: totals, ``share`` of characters set aside, per outlet with any."""
+
+        def share(c: dict[str, int]) -> float:
+            return round(c["chars"] / c["text_chars"], 4) if c["text_chars"] else 0.0
+
+        outlets = [
+            {"outlet": name or None, **c, "share": share(c)}
+            for name, c in sorted(self.outlets.items(), key=lambda kv: (-kv[1]["chars"], kv[0]))
+            if c["passages"]
+        ]
+        return {**self.total, "share": share(self.total), "outlets": outlets}
 
 
 def entity_record(entity: Entity) -> dict[str, Any]:
@@ -121,8 +161,10 @@ class SpeakerResolver:
         return self.by_key.get(key)
 
 
-def claim_record(claim: Claim, analysis: DocAnalysis, text: str, speakers: SpeakerResolver) -> dict[str, Any]:
-    """A stored claim as the contract shapes it."""
+def claim_record(
+    claim: Claim, analysis: DocAnalysis, text: str, speakers: SpeakerResolver, *, boilerplate: bool = False
+) -> dict[str, Any]:
+    """A stored claim as the contract shapes it (``boilerplate``: it lies in set-aside furniture)."""
     return {
         "id": claim_id(analysis.doc_id, claim),
         "doc": analysis.doc_id,
@@ -142,6 +184,7 @@ def claim_record(claim: Claim, analysis: DocAnalysis, text: str, speakers: Speak
         "hedges": list(claim.hedges),
         "via": claim.via,
         "quantities": [_quantity_record(q) for q in claim.quantities],
+        "boilerplate": boilerplate,
     }
 
 
@@ -157,8 +200,14 @@ def reuse_record(link: ReuseLink) -> dict[str, Any]:
     }
 
 
+def _with_boilerplate(doc: Document, spans: dict[str, list[tuple[int, int, str]]]) -> Document:
+    """``doc`` with its stored boilerplate spans as its ``boilerplate`` layer."""
+    doc.layers[LAYER] = [Span(s, e, LAYER, {"reason": why}) for s, e, why in spans.get(doc.id, [])]
+    return doc
+
+
 def _analysis_records(
-    store: Store, entities: list[Entity]
+    store: Store, entities: list[Entity], boilerplate: dict[str, list[tuple[int, int, str]]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Claims and document-level quantities from every stored analysis."""
     speakers = SpeakerResolver(entities)
@@ -168,8 +217,18 @@ def _analysis_records(
         doc = store.get_document(analysis.doc_id)
         if doc is None:
             continue
+        doc = _with_boilerplate(doc, boilerplate)
         ordered = sorted(analysis.claims, key=lambda c: (c.start, c.end, c.content_start, c.content_end))
-        claims.extend(claim_record(c, analysis, doc.text, speakers) for c in ordered)
+        claims.extend(
+            claim_record(
+                c,
+                analysis,
+                doc.text,
+                speakers,
+                boilerplate=inside_boilerplate(doc, c.content_start, c.content_end),
+            )
+            for c in ordered
+        )
         owner = {
             (q.start, q.end): claim_id(analysis.doc_id, c) for c in analysis.claims for q in c.quantities
         }
@@ -180,13 +239,20 @@ def _analysis_records(
     return claims, quantities
 
 
-def iter_records(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every export record as ``(section, record)``, sections in :data:`SECTIONS` order."""
+def iter_records(
+    store: Store, *, summary: BoilerplateSummary | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every export record as ``(section, record)``, sections in :data:`SECTIONS` order
+    (``summary``, if given, counts the boilerplate of the documents as they go)."""
+    boilerplate = store.load_boilerplate()
     for doc in store.iter_documents(order="source"):
+        doc = _with_boilerplate(doc, boilerplate)
+        if summary is not None:
+            summary.add(doc)
         yield "documents", document_record(doc)
     entities = store.load_entities()
     yield from (("entities", entity_record(e)) for e in entities)
-    claims, quantities = _analysis_records(store, entities)
+    claims, quantities = _analysis_records(store, entities, boilerplate)
     yield from (("claims", c) for c in claims)
     yield from (("quantities", q) for q in quantities)
     links = sorted(
@@ -212,8 +278,10 @@ def iter_records(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
 def build_export(store: Store) -> dict[str, Any]:
     """The whole export as one dict (CONTRACT.md)."""
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION, **{s: [] for s in SECTIONS}}
-    for section, record in iter_records(store):
+    summary = BoilerplateSummary()
+    for section, record in iter_records(store, summary=summary):
         data[section].append(record)
+    data["boilerplate_summary"] = summary.to_dict()
     return data
 
 
@@ -246,7 +314,8 @@ def write_json(store: Store, out: str) -> None:
     stream = open_output(out)
     try:
         stream.write(f'{{"format": {json.dumps(FORMAT)}, "version": {VERSION}')
-        records = iter_records(store)
+        summary = BoilerplateSummary()
+        records = iter_records(store, summary=summary)
         pending = next(records, None)
         for section in SECTIONS:  # iter_records yields sections in this order
             stream.write(f',\n"{section}": [')
@@ -257,7 +326,7 @@ def write_json(store: Store, out: str) -> None:
                 first = False
                 pending = next(records, None)
             stream.write("]" if first else "\n]")
-        stream.write("}\n")
+        stream.write(f',\n"boilerplate_summary": {json.dumps(summary.to_dict(), ensure_ascii=False)}}}\n')
     except BaseException:
         _discard(stream, out)
         raise
@@ -269,10 +338,13 @@ def write_jsonl(store: Store, out: str) -> None:
     stream = open_output(out)
     try:
         stream.write(json.dumps({"type": "export", "format": FORMAT, "version": VERSION}) + "\n")
-        for section, record in iter_records(store):
+        summary = BoilerplateSummary()
+        for section, record in iter_records(store, summary=summary):
             if section == "entities":
                 record = {k if k != "type" else "entity_type": v for k, v in record.items()}
             stream.write(json.dumps({"type": SINGULAR[section], **record}, ensure_ascii=False) + "\n")
+        tail = {"type": "boilerplate_summary", **summary.to_dict()}
+        stream.write(json.dumps(tail, ensure_ascii=False) + "\n")
     except BaseException:
         _discard(stream, out)
         raise

@@ -31,6 +31,32 @@ STANCE_HELP = {
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
+def boilerplate_line(export: dict[str, Any]) -> str:
+    """How much text was set aside as boilerplate: "N passages, C chars (P%) in D docs" plus the
+    outlets with most, from ``boilerplate_summary`` or else from ``documents[].boilerplate``."""
+    summary = export.get("boilerplate_summary")
+    if not isinstance(summary, dict):
+        docs = export.get("documents") or []
+        spans = [[s for s in (d.get("boilerplate") or []) if len(s) == 2] for d in docs]
+        summary = {
+            "passages": sum(len(x) for x in spans),
+            "chars": sum(int(e) - int(s) for x in spans for s, e in x),
+            "text_chars": sum(len(d.get("text") or "") for d in docs),
+            "with_boilerplate": sum(bool(x) for x in spans),
+            "outlets": [],
+        }
+    chars, total = int(summary.get("chars") or 0), int(summary.get("text_chars") or 0)
+    share = f" ({100 * chars / total:.1f}%)" if total else ""
+    line = (
+        f"{int(summary.get('passages') or 0):,} passages, {chars:,} characters{share} "
+        f"in {int(summary.get('with_boilerplate') or 0):,} documents"
+    )
+    top = [o for o in summary.get("outlets") or [] if o.get("outlet")][:3]
+    if top:
+        line += "; most: " + ", ".join(f"{o['outlet']} {int(o.get('chars') or 0):,}" for o in top)
+    return line
+
+
 def anchor(kind: str, raw: str) -> str:
     """An HTML id for ``raw`` (any string): ``kind-<slug>``, with a hash when the slug is lossy."""
     slug = _SAFE.sub("-", str(raw)).strip("-")[:48]

@@ -30,6 +30,7 @@ from claimtrace.report._index import (
     ExportIndex,
     anchor,
     as_span,
+    boilerplate_line,
     fmt_value,
     ratings_of,
 )
@@ -139,6 +140,7 @@ def _overview(idx: ExportIndex, ratings: dict[str, Any]) -> str:
 <section id="overview" class="card">
   <h2>Overview</h2>
   <div class="stats">{cards}</div>
+  <p class="muted">Boilerplate set aside (site furniture, not analysed): {_e(boilerplate_line(ex))}.</p>
   <h3>Coverage over time</h3>
   {charts.volume_svg([d.get("published") for d in idx.docs.values()])}
   <h3>Top narratives</h3>

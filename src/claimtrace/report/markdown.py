@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from claimtrace.report._index import STANCES, ExportIndex, as_span, fmt_value, ratings_of
+from claimtrace.report._index import (
+    STANCES,
+    ExportIndex,
+    as_span,
+    boilerplate_line,
+    fmt_value,
+    ratings_of,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
@@ -86,6 +93,7 @@ def render_markdown(
             for n in nars[:15]
         ],
     )
+    out += [f"Boilerplate set aside (site furniture, not analysed): {boilerplate_line(export)}.", ""]
     out += ["### Outlets", ""]
     out += _table(["Outlet", "Docs"], [[md(o), str(c)] for o, c in idx.outlet_counts().most_common(15)])
     for n in nars:

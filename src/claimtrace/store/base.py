@@ -96,6 +96,14 @@ class Store(ABC):
         """Every reuse link, ingest-time exact duplicates included."""
 
     @abstractmethod
+    def save_boilerplate(self, spans: dict[str, list[tuple[int, int, str]]]) -> None:
+        """Replace the boilerplate spans ``(start, end, reason)`` of these documents (empty: none)."""
+
+    @abstractmethod
+    def load_boilerplate(self) -> dict[str, list[tuple[int, int, str]]]:
+        """Document id -> its boilerplate spans ``(start, end, reason)``, in text order."""
+
+    @abstractmethod
     def replace_stories(self, stories: list[Story]) -> None:
         """Replace every story."""
 

@@ -310,10 +310,23 @@ _ACCESS = [
     "CREATE INDEX audit_log_target ON audit_log (target)",
 ]
 
+# boilerplate (crossdoc/boilerplate.py): spans of a document's text set aside as site furniture,
+# rewritten by each analyze run for the documents whose spans changed.
+_BOILERPLATE = [
+    """CREATE TABLE boilerplate (
+        doc_id TEXT NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        reason TEXT NOT NULL
+    )""",
+    "CREATE INDEX boilerplate_doc ON boilerplate (doc_id)",
+]
+
 #: The ordered list of migrations. Append new ones; never edit an applied one.
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(2, "full-text index over document title and text", [], _FTS_SQLITE, _FTS_POSTGRES),
+    Migration(4, "boilerplate spans set aside per document", _BOILERPLATE),
     Migration(5, "users (token digests, roles) and the audit log", _ACCESS),
 ]
 
@@ -338,6 +351,7 @@ TABLES = [
     "narrative_ratings",
     "reference_claims",
     "state",
+    "boilerplate",
     "users",
     "audit_log",
     "migrations",

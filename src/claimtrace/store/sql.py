@@ -364,6 +364,24 @@ class SQLStore(AccessMixin, Store):
         return [ReuseLink(*r) for r in rows]
 
     # -- stories --------------------------------------------------------------------------
+    def save_boilerplate(self, spans: dict[str, list[tuple[int, int, str]]]) -> None:
+        with self._transaction():
+            for chunk in chunks(list(spans)):
+                self._execute(f"DELETE FROM boilerplate WHERE doc_id IN ({marks(len(chunk))})", chunk)
+                self._executemany(
+                    insert_sql("boilerplate", "doc_id, char_start, char_end, reason"),
+                    [(doc, s, e, why) for doc in chunk for s, e, why in spans[doc]],
+                )
+
+    def load_boilerplate(self) -> dict[str, list[tuple[int, int, str]]]:
+        out: dict[str, list[tuple[int, int, str]]] = {}
+        rows = self._execute(
+            "SELECT doc_id, char_start, char_end, reason FROM boilerplate ORDER BY doc_id, char_start"
+        )
+        for doc, s, e, why in rows:
+            out.setdefault(str(doc), []).append((int(s), int(e), str(why)))
+        return out
+
     def replace_stories(self, stories: list[Story]) -> None:
         with self._transaction():
             self._execute("DELETE FROM stories")
