@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
-    "BE", "CATENATIVE", "CONJUNCTIONS", "CONTRACTED_NEG", "DANGLING", "DETERMINERS", "DO", "FINITE_AUX",
+    "ADVERBS", "BE", "CATENATIVE", "CONJUNCTIONS", "CONTRACTED_NEG", "DANGLING", "DETERMINERS", "DO",
+    "FINITE_AUX",
     "LEADING_BAD", "MODALS", "NEG", "NONFINITE_AUX", "OBJECT_STOP", "PLURAL_PRONOUNS", "PREPOSITIONS",
     "SUBJECT_PRONOUNS", "SUBORDINATORS", "Pred", "Tok", "capitalised", "find_predicate",
-    "has_finite_predicate", "inflect", "is_noun", "is_word", "tokens", "verb_form", "verb_lemma",
+    "has_finite_predicate", "inflect", "is_adjective",
+    "is_noun", "is_word", "tokens", "verb_form", "verb_lemma",
 ]  # fmt: skip
 
 TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[\w][\w'’.-]*[\w]|[\w]|[^\w\s]")
@@ -61,6 +63,7 @@ DANGLING = (
 ) | PREPOSITIONS | CONJUNCTIONS | FINITE_AUX | NONFINITE_AUX | {
     "to", "that", "which", "who", "whom", "whose", "whether", "if", "because", "although", "while", "as",
     "not", "very", "more", "most", "less", "also", "even", "just", "only", "its", "their", "his", "her",
+    "where", "when", "why", "how", "what", "than", "though", "that's", "it's", "there's", "who's", "much",
 }  # fmt: skip
 LEADING_BAD = PREPOSITIONS | SUBORDINATORS - {
     "this",
@@ -72,6 +75,8 @@ LEADING_BAD = PREPOSITIONS | SUBORDINATORS - {
     "where",
     "when",
 }
+#: adverbs that sit inside or before a verb group
+ADVERBS = {"also", "still", "already", "now", "even", "just", "again", "further", "long", "then", "ever"}
 CATENATIVE = {
     "continue",
     "keep",
@@ -100,6 +105,12 @@ def verb_lemma(word: str) -> str | None:
     w = word.lower()
     got = _lemmas(w).get("VERB") or _lemmas(w).get("AUX")
     return got[0] if got else None
+
+
+def is_adjective(word: str) -> bool:
+    """Whether ``word`` is an adjective and neither a noun nor a verb form."""
+    got = _lemmas(word.lower())
+    return bool(got.get("ADJ")) and not got.get("NOUN") and not got.get("VERB")
 
 
 def is_noun(word: str) -> bool:
@@ -169,9 +180,13 @@ class Pred:
 
 def _subject_like(toks: Sequence[Tok], i: int) -> bool:
     """Whether the token before ``i`` can end a subject (a name, a pronoun, a noun, a closing quote)."""
+    while i >= 2 and (toks[i - 1].low in ADVERBS or _adverb(toks[i - 1].low)):
+        i -= 1  # "The Treasury immediately responded"
     if i == 0:
         return False
     p = toks[i - 1]
+    if p.low.endswith(("'s", "’s")) and len(p.low) > 2:
+        return False  # "Ukraine's partners": a noun after a possessive
     if p.low in DETERMINERS - {"this", "that", "these", "those"} or p.low in PREPOSITIONS:
         return False
     if p.low in SUBJECT_PRONOUNS or p.low in {"these", "those"}:
@@ -180,9 +195,18 @@ def _subject_like(toks: Sequence[Tok], i: int) -> bool:
         return True
     if not is_word(p):
         return False
-    if capitalised(p) or p.text[:1].isdigit():
+    if p.text[:1].isdigit():
         return True
+    if capitalised(p):  # a name; a capitalised first word only if it can be a noun or is unknown
+        return i - 1 > 0 or is_noun(p.low) or not _lemmas(p.low)
     return is_noun(p.low) and verb_form(p) not in {"VBZ", "VBD"}
+
+
+def _adverb(w: str) -> bool:
+    got = _lemmas(w)
+    if got.get("NOUN") or got.get("VERB"):
+        return False
+    return bool(got.get("ADV")) or w.endswith("ly")
 
 
 def _plural_noun(t: Tok) -> bool:
@@ -193,6 +217,8 @@ def _plural_noun(t: Tok) -> bool:
 def find_predicate(toks: Sequence[Tok], start: int = 0) -> Pred | None:
     """The first finite verb group at or after ``start``."""
     n = len(toks)
+    words = [t for t in toks if t.text[:1].isalpha()]
+    title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
     for i in range(start, n):
         t = toks[i]
         w = t.low
@@ -204,17 +230,21 @@ def find_predicate(toks: Sequence[Tok], start: int = 0) -> Pred | None:
             i + 1 < n and (verb_form(toks[i + 1]) in {"VBG", "VBD"} or toks[i + 1].low in NEG)
         ):
             continue  # a possessive
+        if i >= 2 and toks[i - 1].low in {"who", "which"} and toks[i - 2].text == ",":
+            continue  # the verb of a relative clause (", who specialises in"): not the main predicate
         if aux:
-            if i == 0 and not (i + 1 < n and toks[i + 1].low in SUBJECT_PRONOUNS) and w not in MODALS:
-                pass  # a sentence opening with an auxiliary is either a question or "Is X ...": keep looking
             return _extend(toks, i)
+        if i and t.text[:1].isupper() and not title_case:
+            continue  # a capitalised word inside a sentence is part of a name ("Tea Forests")
         form = verb_form(t)
         if form in {"VBZ", "VBD"} and _subject_like(toks, i):
             nxt = toks[i + 1].low if i + 1 < n else ""
             if form == "VBD" and i >= 1 and toks[i - 1].low in DETERMINERS:
                 continue
-            if nxt == "of" and i + 2 < n and verb_form(toks[i + 2]) == "VBG":
-                continue  # "forces of training": a noun
+            if nxt == "of" and (is_noun(w) or (i + 2 < n and verb_form(toks[i + 2]) == "VBG")):
+                continue  # "forces of training", "channels of": a noun
+            if form == "VBZ" and is_noun(w) and (i + 1 == n or not is_word(toks[i + 1])):
+                continue  # "The Net Zero targets": a plural noun closing the phrase
             return _extend(toks, i)
         if form == "VB" and i >= 1 and toks[i - 1].low in PLURAL_PRONOUNS:
             return _extend(toks, i)
@@ -241,24 +271,7 @@ def _extend(toks: Sequence[Tok], i: int) -> Pred:
         w = toks[k].low
         if w in NEG or w == "n't":
             negated = True
-        elif (
-            w in NONFINITE_AUX
-            or (w.endswith("ly") and verb_lemma(w) is None)
-            or w
-            in {
-                "also",
-                "still",
-                "already",
-                "now",
-                "even",
-                "just",
-                "again",
-                "further",
-                "long",
-                "then",
-                "ever",
-            }
-        ):
+        elif w in NONFINITE_AUX or w in ADVERBS or _adverb(w):
             pass
         else:
             form = verb_form(toks[k])

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimtrace.crossdoc.chunker import (
-    CONJUNCTIONS,
     CONTRACTED_NEG,
     DANGLING,
     DO,
@@ -46,12 +45,14 @@ from claimtrace.crossdoc.chunker import (
     PLURAL_PRONOUNS,
     PREPOSITIONS,
     SUBJECT_PRONOUNS,
+    SUBORDINATORS,
     Pred,
     Tok,
     capitalised,
     find_predicate,
     has_finite_predicate,
     inflect,
+    is_adjective,
     is_noun,
     is_word,
     tokens,
@@ -102,6 +103,16 @@ _LEAD_FRAMES = [
         rf"experts?|observers?|critics?|data|documents?|studies|study|evidence)\s+{_SAY}(?:\s+that)?\s+",
         re.IGNORECASE,
     ),
+    # a dateline: "BEIJING, Sept. 17 (Xinhua) -- ", "KYIV (Reuters) - "
+    re.compile(
+        r"^[A-Z][A-Z .'-]{2,30}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()]{1,30}\))?\s*(?:--|[-–—])\s+"
+    ),
+    # a weekday left over from "said Monday that ..."
+    re.compile(
+        r"^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+that)?\s+(?=[a-z])"
+    ),
+    # "it is that X" (left from "how it is that X")
+    re.compile(r"^it(?:\s+is|['’]s)\s+(?:that|because)\s+", re.IGNORECASE),
     # "According to X, ..."
     re.compile(r"^according\s+to\s+[^,]{1,80},\s+", re.IGNORECASE),
     # discourse openers
@@ -117,7 +128,11 @@ _LEAD_FRAMES = [
 _LEAD_CLAUSE = re.compile(
     r"^(?:since|while|although|though|even though|as|after|before|when|once|if|unless|because|despite|"
     r"in|on|at|during|following|amid|with|by|for|under|unlike|like|over|last|this|earlier|later|"
-    r"on\s+\w+day|in\s+\d{4}|back in|ever since|just|until)\b[^,;:]{0,140},\s+",
+    r"on\s+\w+day|in\s+\d{4}|back in|ever since|just|until|to|\w+ing)\b[^,;:]{0,140},\s+",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(
+    r"^(?:since|while|although|though|even though|as|after|before|when|once|if|unless|because|to|\w+ing)\b",
     re.IGNORECASE,
 )
 _TRAIL_FRAMES = [
@@ -174,19 +189,21 @@ def core_clause(text: str) -> tuple[int, int, bool, bool]:
         m = _DEBUNK_FRAME.match(rest)
         if m is not None:
             denial = True
-        else:
+        if m is None:
+            m = _LEAD_CLAUSE.match(rest)
+            if m is not None:
+                # a phrase before the comma has no verb of its own ("This brings us to X, ..." stays)
+                own = not _SUBORDINATE.match(rest) and has_finite_predicate(m.group(0).rstrip(", "))
+                if own or not has_finite_predicate(rest[m.end() :]):
+                    m = None
+                elif rest[:6].lower().startswith(("if ", "unless")):
+                    conditional = True
+        if m is None:
             m = next((f.match(rest) for f in _LEAD_FRAMES if f.match(rest)), None)
         if m is None:
             m = _NOMINAL_FRAME.match(rest)
             if m is not None and not has_finite_predicate(rest[m.end() :]):
                 m = None
-        if m is None:
-            m = _LEAD_CLAUSE.match(rest)
-            if m is not None:
-                if not has_finite_predicate(rest[m.end() :]):
-                    m = None
-                elif rest[:6].lower().startswith(("if ", "unless")):
-                    conditional = True
         if m is None or m.end() >= len(rest):
             break
         start += m.end()
@@ -233,7 +250,7 @@ class ClaimForm:
         ids = entity_of or {}
         return {
             "actor": self.actor,
-            "actor_entity": ids.get(self.actor_key, self.actor_key) if self.actor_key else None,
+            "actor_entity": ids.get(self.actor_key) if self.actor_key else None,
             "predicate": self.predicate,
             "object": self.object,
             "target": list(self.targets),
@@ -429,34 +446,40 @@ def _affirm(toks: list[Tok], pred: Pred, text: str, base: int) -> str:
     return re.sub(r"\s{2,}", " ", "".join(out))
 
 
-_CUT_BEFORE = (PREPOSITIONS - {"of"}) | CONJUNCTIONS | {"to"}
+_CLAUSE_WORDS = {
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "where",
+    "while",
+    "whereas",
+    "although",
+    "because",
+    "but",
+    "so",
+}
+_CUT_BEFORE = (PREPOSITIONS - {"of"}) | {"to", "but"} | (SUBORDINATORS - {"that", "so"})
 
 
 def _shorten(toks: list[Tok], pred: Pred | None, max_words: int, max_chars: int) -> int:
     """How many tokens to keep: up to the first clause boundary after the predicate, then trimmed."""
     n = len(toks)
-    after = (pred.main + 2) if pred is not None else 3
+    after = (pred.main + 1) if pred is not None else 3
     keep = n
     for k in range(min(after, n), n):
         w = toks[k].low
-        if w in {",", ";", ":", "—", "–", "(", "[", "…"} or (
+        if w == "," and k > 0 and is_adjective(toks[k - 1].low):
+            continue  # "a secretive, unannounced visit": the comma lists adjectives
+        if w in {",", ";", ":", "—", "–", "(", "[", "…", ".", "!", "?"} or (
             w == "-" and k + 1 < n and toks[k - 1].end < toks[k].start
         ):
             keep = k
             break
-        if w in {
-            "which",
-            "who",
-            "whom",
-            "whose",
-            "while",
-            "whereas",
-            "although",
-            "because",
-            "but",
-            "so",
-            "unless",
-        }:
+        if w in _CLAUSE_WORDS or (
+            # "... and is understood to": a second verb group
+            w in {"and", "but", "or"} and k + 1 < n and find_predicate(toks[k : k + 3]) is not None
+        ):
             keep = k
             break
 
@@ -465,24 +488,35 @@ def _shorten(toks: list[Tok], pred: Pred | None, max_words: int, max_chars: int)
 
     floor = (pred.main + 1) if pred is not None else 1
     while keep > floor and (length(keep) > max_chars or keep > max_words):
-        # drop the last prepositional phrase (or conjunct) after the predicate
-        cut = next(
-            (k for k in range(keep - 1, floor, -1) if toks[k].low in _CUT_BEFORE),
-            None,
-        )
-        if cut is None or cut <= floor:
-            cut = keep - 1
-        keep = cut
-    while keep > floor and (toks[keep - 1].low in DANGLING or not is_word(toks[keep - 1])):
-        if toks[keep - 1].text in {"”", '"', ")", "’"} and keep - 2 >= 0 and is_word(toks[keep - 2]):
+        # drop the last modifier after the predicate: a prepositional phrase, a conjunct, a clause;
+        # with none left, keep the sentence whole rather than cut a phrase
+        cut = next((k for k in range(keep - 1, floor, -1) if toks[k].low in _CUT_BEFORE), None)
+        if cut is None:
             break
-        keep -= 1
+        keep = cut
+    while keep > floor:
+        last = toks[keep - 1]
+        if last.text in {"”", '"', ")", "’"} and keep - 2 >= 0 and is_word(toks[keep - 2]):
+            break
+        if last.low in DANGLING or not is_word(last):
+            keep -= 1
+        elif (
+            verb_form(last) in {"VBG", "VBD"}
+            and not is_noun(last.low)
+            and pred is not None
+            and keep - 1 > pred.main
+        ):
+            keep -= 1  # a participle left without its complement ("tanks located", "in printing")
+        else:
+            break
     return keep
 
 
 _APPOSITIVE = re.compile(
     r"^((?:[A-Z][\w’'.-]*\s?){1,4}),\s+(?:a|an|the|who|which|whose|[\w-]+(?:'s|’s))\s[^,;]{1,120}?,\s+(?=\w)"
 )
+_PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
+_RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]{1,140},\s+")
 _FRAME_NOUN = re.compile(
     r"^(?:claim|allegation|accusation|report|rumou?r|charge|suggestion|assertion|denial|notion|idea)s?$"
 )
@@ -500,6 +534,11 @@ def canonical_statement(core: str, *, actor: str | None = None, max_chars: int =
     """
     start, end, _denial, _cond = core_clause(core)
     core = core[start:end]
+    core = _PARENTHETICAL.sub("", core)
+    pred0 = find_predicate(tokens(core))
+    if pred0 is not None:  # a relative clause inside the subject goes ("cities, which are near X, fell")
+        at = tokens(core)[pred0.i].start
+        core = _RELATIVE.sub(" ", core[:at]) + core[at:]
     app = _APPOSITIVE.match(core)
     if app is not None and has_finite_predicate(app.group(1) + " " + core[app.end() :]):
         core = app.group(1) + " " + core[app.end() :]  # "Galkin, a comedian known for ..., left"
@@ -507,18 +546,19 @@ def canonical_statement(core: str, *, actor: str | None = None, max_chars: int =
     if not toks:
         return ""
     pred = find_predicate(toks)
-    if pred is None:
+    if pred is None or pred.i > 2:
         # "X of training Y" (accused X of training Y): make the gerund finite
-        for k in range(1, len(toks) - 1):
-            head = toks[k - 1]
-            if toks[k].low == "of" and verb_form(toks[k + 1]) == "VBG" and k <= 8:
-                if _FRAME_NOUN.match(head.low):
+        for k in range(1, min(len(toks) - 1, 9, pred.i if pred else 9)):
+            subj = toks[k - 1]
+            g = k + 2 if toks[k + 1].text in {"“", '"', "‘", "'"} and k + 2 < len(toks) else k + 1
+            if toks[k].low == "of" and verb_form(toks[g]) == "VBG":
+                if _FRAME_NOUN.match(subj.low):
                     break  # "accusations of receiving ...": whoever receives is not named
                 plural = (
-                    head.low.endswith("s") and not head.low.endswith(("ss", "us")) and not head.text.isupper()
+                    subj.low.endswith("s") and not subj.low.endswith(("ss", "us")) and not subj.text.isupper()
                 )
-                lemma = verb_lemma(toks[k + 1].low) or toks[k + 1].low
-                core = core[: head.end] + " " + _agree(lemma, "VBZ", plural) + core[toks[k + 1].end :]
+                lemma = verb_lemma(toks[g].low) or toks[g].low
+                core = core[: subj.end] + " " + _agree(lemma, "VBZ", plural) + core[toks[g].end :]
                 toks = tokens(core)
                 pred = find_predicate(toks)
                 break
@@ -555,6 +595,11 @@ def canonical_statement(core: str, *, actor: str | None = None, max_chars: int =
 # -- the fragment check ------------------------------------------------------------------------
 
 
+_QUANTITY_OPENER = re.compile(
+    r"^(?:at (?:least|most)|up to|more than|as many as|nearly|almost)\s+(?=\w)", re.IGNORECASE
+)
+
+
 def fragment_reason(label: str) -> str | None:
     """Why ``label`` is a fragment, or None when it reads as a statement.
 
@@ -564,7 +609,7 @@ def fragment_reason(label: str) -> str | None:
     a phrase open: an article, preposition, conjunction, auxiliary (``dangling-end``).
     """
     text = re.sub(r"\s*\([^()]*\)\s*$", "", label.strip()) if label.rstrip().endswith(")") else label.strip()
-    text = text.strip(" \"“”‘’'")
+    text = _QUANTITY_OPENER.sub("", text.strip(" \"“”‘’'„«»"))
     if not text:
         return "empty"
     if text.endswith(("…", "...")):

@@ -60,6 +60,11 @@ _TRIGGERS = re.compile(
     r"threat(?:s|en|ened|ening)?|plot(?:s|ted|ting)?|deploy)\b",
     re.IGNORECASE,
 )
+#: trigger words whose object may come before the target ("sent 30 fighters to X")
+_TRANSFER = re.compile(
+    r"(?:transfer|sen[dt]|deploy|dispatch|redeploy|ship|smuggl|deliver|suppl|export|relocat|mov)",
+    re.IGNORECASE,
+)
 _TARGET_PREPS = {"to", "in", "on", "into", "against", "inside", "at", "toward", "towards", "within", "onto"}
 _LOC_PREPS = {"in", "at", "near", "inside", "within", "from", "across", "around", "outside"}
 _STOP_NP = {
@@ -314,12 +319,17 @@ def _find_targets(
     for trig in _TRIGGERS.finditer(text, lo, hi):
         words = _words(text[trig.end() : min(hi, trig.end() + 160)], trig.end())
         prep_at = None
-        for i, (w, _ws, we) in enumerate(words[:4]):
+        # a transfer verb may have its object first: "shipped about 40 drones to X"
+        transfer = _TRANSFER.match(trig.group(0)) is not None
+        for i, (w, _ws, we) in enumerate(words[: 8 if transfer else 4]):
             if re.search(r"[.,;:()]", text[trig.end() : words[i][1]]):
                 break
-            if w.lower() in _TARGET_PREPS:
+            ranged = w.lower() == "to" and i > 0 and words[i - 1][0][:1].isdigit()  # "aged 19 to 24"
+            if w.lower() in _TARGET_PREPS and not ranged:
                 prep_at = (i, we)
                 break
+            if transfer and w.lower() not in _STOP_NP:
+                continue
             if not (w.lower().endswith("ly") or w.lower() in {"also", "now", "then", "even", "further"}):
                 break
         if prep_at is None:

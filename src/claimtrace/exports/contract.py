@@ -13,6 +13,9 @@ type (PERSON, ORG ...) moves to ``"entity_type"``.
 
 Beside the contract's fields the export adds: ``documents[].subtitle``, ``entities[].key``,
 ``claims[].speaker.key``, ``claims[].via`` (a reporting agency in a chain), ``reuse[].group``,
+``claims[].form`` (the claim's normal form, ``crossdoc.claim_form``: actor, predicate, object,
+target, place, quantity, time, negation, denial, modality and a one-sentence ``statement``),
+``narratives[].carried_by`` (who repeats it),
 ``narratives[].rating`` (the latest analyst rating, or null) and a top-level ``quantities``
 list (every quantity found in a document, with its ``doc`` and span, and the ``claim`` that
 carries it, if any).
@@ -33,6 +36,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from claimtrace.crossdoc.boilerplate import LAYER, inside_boilerplate
+from claimtrace.crossdoc.claim_form import claim_form
+from claimtrace.crossdoc.slots import named_speaker
 from claimtrace.model import Claim, DocAnalysis, Document, Entity, Quantity, ReuseLink, Span
 from claimtrace.store.base import Store
 from claimtrace.store.rows import claim_id
@@ -184,8 +189,25 @@ def claim_record(
         "hedges": list(claim.hedges),
         "via": claim.via,
         "quantities": [_quantity_record(q) for q in claim.quantities],
+        "form": form_record(claim, analysis, text, speakers),
         "boilerplate": boilerplate,
     }
+
+
+def form_record(claim: Claim, analysis: DocAnalysis, text: str, speakers: SpeakerResolver) -> dict[str, Any]:
+    """The ``form`` object of an exported claim (:meth:`~claimtrace.crossdoc.claim_form.ClaimForm.record`)."""
+    key = claim.speaker_key
+    name = next((m.name for m in analysis.mentions if key and m.key == key), None)
+    form = claim_form(
+        claim,
+        text=text,
+        mentions=analysis.mentions,
+        quantities=analysis.quantities,
+        speaker_name=name or (claim.speaker_text if named_speaker(claim.speaker_text) else None),
+    )
+    actor = form.actor_key
+    ids = {actor: eid} if actor and (eid := speakers.entity_of(analysis, actor)) else {}
+    return form.record(entity_of=ids)
 
 
 def reuse_record(link: ReuseLink) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from claimtrace.report._index import (
     fmt_value,
     ratings_of,
 )
+from claimtrace.report.details import carried_summary, mutation_value
 from claimtrace.report.highlight import Mark, highlight
 
 _KINDS = {"exact", "verbatim", "near", "paraphrase"}
@@ -177,6 +178,17 @@ def _etype(ent: dict[str, Any]) -> str:
 # -- narratives ---------------------------------------------------------------------------------
 
 
+def _carried_by(nar: dict[str, Any]) -> str:
+    """Speakers and outlets repeating the claim (first first), with their document counts."""
+    parts = []
+    for kind, names, more in carried_summary(nar):
+        items = ", ".join(_e(n) + (f' <span class="muted">×{c}</span>' if c > 1 else "") for n, c in names)
+        extra = f' <span class="muted">and {more} more</span>' if more else ""
+        title = "Speakers" if kind == "speaker" else "Outlets"
+        parts.append(f'<p class="small"><b>{title}</b>: {items}{extra}</p>')
+    return "".join(parts) or '<p class="muted">No speaker or outlet recorded.</p>'
+
+
 def _narrative(
     idx: ExportIndex, nar: dict[str, Any], rating: Any, *, rendered: set[str], max_claims: int
 ) -> str:
@@ -219,7 +231,7 @@ def _narrative(
         doc = str(m.get("doc"))
         mrows.append(
             f"<tr{' class=changed' if changed else ''}><td><code>{_e(m.get('slot'))}</code></td>"
-            f"<td>{arrow}</td><td><b>{_e(fmt_value(m.get('value')))}</b></td>"
+            f"<td>{arrow}</td><td><b>{_e(mutation_value(m))}</b></td>"
             f"<td>{_doc_link(idx, doc, str(idx.docs.get(doc, {}).get('outlet') or doc), rendered=rendered)}"
             f'<div class="muted small">{_e(idx.docs.get(doc, {}).get("title") or "")}</div></td>'
             f'<td class="nowrap">{_e(m.get("date") or "")}</td></tr>'
@@ -269,7 +281,7 @@ def _narrative(
   <div class="grid2">
     <div><h3>Stance per outlet</h3><table class="tbl"><thead><tr><th>Outlet</th><th class="num">Docs</th>
       <th>Stances</th><th class="w-bar"></th></tr></thead><tbody>{"".join(srows)}</tbody></table></div>
-    <div><h3>How the details changed</h3>{mut}</div>
+    <div><h3>How the details changed</h3>{mut}<h3>Carried by</h3>{_carried_by(nar)}</div>
   </div>
   <h3>Provenance of reused passages</h3>
   {charts.provenance_svg(nodes, edges, chart_id=sid + "-prov")}

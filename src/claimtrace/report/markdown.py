@@ -22,6 +22,7 @@ from claimtrace.report._index import (
     fmt_value,
     ratings_of,
 )
+from claimtrace.report.details import carried_summary, mutation_value
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
@@ -155,7 +156,7 @@ def _narrative(idx: ExportIndex, nar: dict[str, Any], rating: Any, *, max_claims
         [
             [
                 md(m.get("slot")),
-                md(fmt_value(m.get("value"))),
+                md(mutation_value(m)),
                 md(fmt_value(m.get("previous"))),
                 md(idx.doc_label(str(m.get("doc")))),
                 md(m.get("date") or ""),
@@ -163,7 +164,14 @@ def _narrative(idx: ExportIndex, nar: dict[str, Any], rating: Any, *, max_claims
             for m in nar.get("mutations") or []
         ],
     )
-    out += ["### Provenance of reused passages", ""]
+    out += ["### Carried by", ""]
+    out += [
+        f"- {'Speakers' if kind == 'speaker' else 'Outlets'}: "
+        + ", ".join(md(n) + (f" ({c})" if c > 1 else "") for n, c in names)
+        + (f" and {more} more" if more else "")
+        for kind, names, more in carried_summary(nar)
+    ] or ["_none_"]
+    out += ["", "### Provenance of reused passages", ""]
     edges = idx.provenance(nar)
     out += [
         f"- {md(idx.doc_label(e['from']))} {'→' if e['directed'] else '↔'} {md(idx.doc_label(e['to']))} "

@@ -322,12 +322,16 @@ _BOILERPLATE = [
     "CREATE INDEX boilerplate_doc ON boilerplate (doc_id)",
 ]
 
+# who repeats each narrative's claim (outlets and speakers per document), beside its mutations.
+_CARRIED_BY = ["ALTER TABLE narratives ADD COLUMN carried_by {json}"]
+
 #: The ordered list of migrations. Append new ones; never edit an applied one.
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(2, "full-text index over document title and text", [], _FTS_SQLITE, _FTS_POSTGRES),
     Migration(4, "boilerplate spans set aside per document", _BOILERPLATE),
     Migration(5, "users (token digests, roles) and the audit log", _ACCESS),
+    Migration(6, "narratives.carried_by: the outlets and speakers that repeat a narrative", _CARRIED_BY),
 ]
 
 #: Every table a claimtrace database has (used to tell a foreign database from an empty one).

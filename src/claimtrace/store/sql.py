@@ -51,6 +51,7 @@ _NARRATIVE_COLUMNS = (
     "mutations",
     "stances",
     "entities",
+    "carried_by",
 )
 
 
@@ -441,13 +442,14 @@ class SQLStore(AccessMixin, Store):
                         dump(n.entities),
                         dump(extra),
                         stamp,
+                        dump(n.carried_by),
                     )
                 )
             self._executemany(
                 insert_sql(
                     "narratives",
                     "id, label, first_seen, last_seen, size, timeline, mutations, stances, "
-                    "entities, extra, updated_at",
+                    "entities, extra, updated_at, carried_by",
                 ),
                 rows,
             )
@@ -465,8 +467,8 @@ class SQLStore(AccessMixin, Store):
         docs = self._members("narrative_documents", "narrative_id", "doc_id")
         out = []
         for r in self._execute(
-            "SELECT id, label, first_seen, last_seen, timeline, mutations, stances, entities, extra "
-            f"FROM narratives ORDER BY id{self.binary_collation}"
+            "SELECT id, label, first_seen, last_seen, timeline, mutations, stances, entities, extra, "
+            f"carried_by FROM narratives ORDER BY id{self.binary_collation}"
         ):
             data = {
                 **load(r[8]),
@@ -478,6 +480,7 @@ class SQLStore(AccessMixin, Store):
                 "mutations": load(r[5]),
                 "stances": load(r[6]),
                 "entities": load(r[7]),
+                "carried_by": load(r[9]) or [],  # null in rows saved before migration 6
                 "claims": claims.get(r[0], []),
                 "documents": docs.get(r[0], []),
             }
