@@ -64,7 +64,8 @@ def test_report_has_every_part() -> None:
     assert tl and tl.group(0).count('class="tl-dot"') == len(nar["timeline"])
     assert 'data-stance="DEBUNKS"' in tl.group(0)
     # mutation table shows the changed figure and target
-    assert "<b>120</b>" in page and "<b>Talvex Systems</b>" in page
+    assert "<b>about 120</b>" in page and "<b>Talvex Systems</b>" in page
+    assert "<h3>Carried by</h3>" in page and "The Harlan Interior Ministry" in page
     # provenance graph: origin box and arrows
     assert 'class="chart prov"' in page and 'class="node origin"' in page and "marker-end" in page
     # every document has a section and every claim an anchor in it
@@ -136,7 +137,8 @@ def test_markdown_report_escapes_and_covers() -> None:
     assert "&lt;script&gt;" in md
     clean = render_markdown(sample_export())
     assert "## Narrative: Brevia is shipping attack drones" in clean
-    assert "| quantity:drones | 120 | 200 |" in clean
+    assert "| quantity | about 120 | 200 |" in clean  # the figure as written, then the one it replaced
+    assert "### Carried by" in clean and "Outlets: Coastline Wire" in clean
     assert "Verdict: False" in clean
 
 

@@ -221,6 +221,7 @@ def build(db: Path, *, hostile: bool = False) -> dict[str, Any]:
                 {
                     "slot": "quantity",
                     "value": 3000.0,
+                    "text": "about 3,000",
                     "doc": d["observer"],
                     "date": "2024-05-10",
                     "previous": 300.0,
@@ -232,6 +233,10 @@ def build(db: Path, *, hostile: bool = False) -> dict[str, Any]:
                     "date": "2024-05-10",
                     "previous": "Oda Raskin",
                 },
+            ],
+            carried_by=[
+                {"outlet": by_key["wire"]["outlet"], "doc": d["wire"], "date": by_key["wire"]["published"]},
+                {"speaker": "Oda Raskin", "entity": None, "doc": d["wire"], "date": by_key["wire"]["published"]},
             ],
             stances=[
                 {"doc": d["wire"], "stance": "AMPLIFIES", "evidence": evidence("wire")},

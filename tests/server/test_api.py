@@ -234,6 +234,9 @@ def test_narratives(client: TestClient, corpus: dict[str, Any]) -> None:
     assert n["label"] == "Morvel plant poisoned Lake Tervan" and n["rating"] is None
     assert [t["date"] for t in n["timeline"]] == ["2024-05-02", "2024-05-03", "2024-05-10", "2024-05-20"]
     assert n["timeline"][3]["stance"] == "DEBUNKS" and n["timeline"][3]["title"].startswith("No, the Morvel")
+    carried = n["carried_by"]
+    assert [c.get("outlet") or c.get("speaker") for c in carried][1] == "Oda Raskin"
+    assert all(c["title"] for c in carried)  # the document's title rides along
     quantity = next(m for m in n["mutations"] if m["slot"] == "quantity")
     assert (quantity["previous"], quantity["value"], quantity["outlet"]) == (
         300.0,

@@ -91,7 +91,8 @@ def test_dashboard_renders_and_works(browser: Any, clean_url: str, tmp_path: Pat
     page.wait_for_selector("svg.timeline circle.tl-dot")
     assert page.locator("svg.timeline circle.tl-dot").count() == 4
     assert page.locator("svg.timeline circle.DEBUNKS").count() == 1
-    assert "3000" in page.inner_text("main") and "Northgate Observer" in page.inner_text("main")
+    assert "about 3,000" in page.inner_text("main") and "Northgate Observer" in page.inner_text("main")
+    assert "Carried by" in page.inner_text("main")
     page.wait_for_timeout(150)
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)

@@ -650,7 +650,8 @@ class NarrativeBuilder(ClaimClustering):
 
         The sentence is the statement (``claim_form.canonical_statement``) of the most central
         claim among the first few that is no fragment (``claim_form.is_fragment``), preferring
-        one with a named actor; the most central claim's statement when all are fragments.
+        one with a named actor; when all of those are fragments, of any claim that is not; the
+        most central claim's statement when every one is.
         """
         vec_rows = [r for r in rows if r.id in self.vecs_]
         if vec_rows:
@@ -660,6 +661,8 @@ class NarrativeBuilder(ClaimClustering):
         else:
             ranked = list(rows)
         pool = ranked[: self._LABEL_POOL]
+        if all(is_fragment(forms[r.id].statement) for r in pool):
+            pool = ranked  # every central claim is a fragment: any full statement will do
 
         def rank(k: int) -> tuple[bool, bool, int]:
             form = forms[pool[k].id]

@@ -454,22 +454,25 @@ def sample_export() -> dict[str, Any]:
             ),
             "mutations": [
                 {
-                    "slot": "quantity:drones",
+                    "slot": "quantity",
                     "value": 40.0,
+                    "text": "around 40",
                     "doc": ids["d1"],
                     "date": "2024-03-04",
                     "previous": None,
                 },
                 {
-                    "slot": "quantity:drones",
+                    "slot": "quantity",
                     "value": 200.0,
+                    "text": "up to 200",
                     "doc": ids["d3"],
                     "date": "2024-03-06",
                     "previous": 40.0,
                 },
                 {
-                    "slot": "quantity:drones",
+                    "slot": "quantity",
                     "value": 120.0,
+                    "text": "about 120",
                     "doc": ids["d5"],
                     "date": "2024-03-11",
                     "previous": 200.0,
@@ -491,6 +494,7 @@ def sample_export() -> dict[str, Any]:
             ],
             "stances": stances,
             "entities": ["e-brevia", "e-ostral", "e-kessa", "e-interior"],
+            "carried_by": _carried_by(claims, {ids[k]: docs[k] for k in drone_keys}),
         },
         {
             "id": "nar-tram",
@@ -525,6 +529,24 @@ def sample_export() -> dict[str, Any]:
         "narratives": narratives,
         "ratings": ratings,
     }
+
+
+def _carried_by(claims: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who repeats the claim: each document's outlet and named speakers, once per document, by date."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    mine = sorted(
+        (c for c in claims if c["doc"] in docs), key=lambda c: (docs[c["doc"]]["published"], c["start"])
+    )
+    for c in mine:
+        doc, date = c["doc"], docs[c["doc"]]["published"]
+        out.setdefault(
+            ("outlet", docs[doc]["outlet"], doc), {"outlet": docs[doc]["outlet"], "doc": doc, "date": date}
+        )
+        if c["speaker"]["text"]:
+            who = c["speaker"]["text"]
+            entry = {"speaker": who, "entity": c["speaker"]["entity"], "doc": doc, "date": date}
+            out.setdefault(("speaker", who, doc), entry)
+    return list(out.values())
 
 
 def _story(

@@ -86,6 +86,7 @@ def _detail(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict
         for o, c in sorted(by_outlet.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     ]
     mutations = [{**m, **_meta(snap, m.get("doc", ""))} for m in n.mutations]
+    carried = [{**c, "title": _meta(snap, c.get("doc", ""))["title"]} for c in n.carried_by]
     entities = [
         {"id": e.id, "name": e.name, "type": e.type}
         for eid in n.entities
@@ -98,6 +99,7 @@ def _detail(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict
         "stances": stances,
         "stances_by_outlet": stances_by_outlet,
         "mutations": mutations,
+        "carried_by": carried,
         "document_list": [snap.docs_by_id[d] for d in n.documents if d in snap.docs_by_id],
         "claim_list": [snap.claims_by_id[c] for c in n.claims if c in snap.claims_by_id],
         "entity_list": entities,

@@ -282,7 +282,8 @@ async function narrativeView(id) {
   const current = n.rating
     ? h("p", {}, "Current rating: ", badge(n.rating.rating, "rating"), n.rating.note ? ` “${n.rating.note}”` : "", h("span", { class: "muted small" }, ` ${n.rating.created_at || ""}`))
     : h("p", { class: "muted" }, "Not rated yet.");
-  const mutationRows = n.mutations.map((m) => [m.slot, String(m.previous ?? "–"), String(m.value ?? ""), docLink(m.doc, m.title || m.doc), m.outlet || "", m.date || ""]);
+  const mutationRows = n.mutations.map((m) => [m.slot, String(m.previous ?? "–"), String(m.text ?? m.value ?? ""), docLink(m.doc, m.title || m.doc), m.outlet || "", m.date || ""]);
+  const carrierRows = (n.carried_by || []).map((c) => [c.speaker ? (c.entity ? entityLink(c.entity, c.speaker) : c.speaker) : c.outlet, c.speaker ? "speaker" : "outlet", docLink(c.doc, c.title || c.doc), c.date || ""]);
   const outletRows = n.stances_by_outlet.map((o) => [o.outlet, ...STANCES.map((k) => (o.counts[k] ? fmt(o.counts[k]) : "")), stanceBar(o.counts)]);
   const stanceRows = n.stances.map((s) => [badge(s.stance, s.stance), docLink(s.doc, s.title || s.doc), s.outlet || "", s.published || "",
     (s.evidence || []).map((e) => e.text).filter(Boolean).join(" · ")]);
@@ -295,6 +296,8 @@ async function narrativeView(id) {
     h("h2", {}, "Timeline"), legend(), h("div", { class: "panel", id: "timeline" }, timeline(n.timeline)),
     h("h2", {}, "Mutations"),
     mutationRows.length ? table(["Slot", "Before", "After", "Document", "Outlet", "Date"], mutationRows) : h("p", { class: "muted" }, "No detail changed."),
+    h("h2", {}, "Carried by"),
+    carrierRows.length ? h("details", {}, h("summary", {}, `Speakers and outlets repeating it (${carrierRows.length})`), table(["Who", "As", "Document", "Date"], carrierRows)) : h("p", { class: "muted" }, "No speaker or outlet recorded."),
     h("h2", {}, "Stances per outlet"),
     outletRows.length ? table(["Outlet", ...STANCES, ""], outletRows, [1, 2, 3, 4]) : h("p", { class: "muted" }, "No stances."),
     stanceRows.length ? h("details", {}, h("summary", {}, `Every stance (${stanceRows.length})`), table(["Stance", "Document", "Outlet", "Date", "Evidence"], stanceRows)) : null,
