@@ -41,6 +41,7 @@ class AnalyzeReport:
     stories: int = 0
     narratives: int = 0
     boilerplate: dict[str, Any] = field(default_factory=dict)
+    index: dict[str, Any] = field(default_factory=dict)  # search/match index counts (or "skipped")
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -206,15 +207,30 @@ def release_mentions(entities: Sequence[Entity]) -> None:
 
 
 def analyze(
-    store: Store, *, force: bool = False, workers: int = 1, reporter: Reporter | None = None
+    store: Store,
+    *,
+    force: bool = False,
+    workers: int = 1,
+    reporter: Reporter | None = None,
+    index: bool = True,
 ) -> AnalyzeReport:
-    """The whole ``analyze`` job over a store; see the module docstring."""
+    """The whole ``analyze`` job over a store; see the module docstring.
+
+    ``index``: bring the search and match vector indexes up to date at the end
+    (:func:`claimtrace.search.refresh.refresh_indexes`), so requests only load them.
+    """
     report = AnalyzeReport()
     with _timed(report, "per-document"):
         report.analysed = analyze_new_documents(store, force=force, workers=workers, report=reporter)
     docs = list(store.iter_documents())
     analyses = {a.doc_id: a for a in store.load_analyses()}
     run_crossdoc(store, docs, analyses, report=report, reporter=reporter)
+    if index:
+        del docs, analyses
+        from claimtrace.search.refresh import refresh_indexes
+
+        with _timed(report, "search index"):
+            report.index = refresh_indexes(store, reporter=reporter)
     return report
 
 

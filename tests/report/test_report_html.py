@@ -201,5 +201,54 @@ def test_render_time_for_5000_documents() -> None:
     page = render_html(ex)
     elapsed = time.perf_counter() - t0
     assert page.count('<details class="doc card"') == 300  # capped
-    assert page.count("<tr data-q=") == 5000  # all listed
+    assert page.count("<tr data-q=") == 1000  # the index is capped too, with a note
+    assert "1,000 of 5,000 documents are listed" in page and "claimtrace serve" in page
     assert elapsed < 10, elapsed
+
+
+def _many_narratives(n_docs: int, n_nars: int) -> dict[str, Any]:
+    ex = _scaled(n_docs)
+    big = ex["narratives"][0]
+    for k in range(n_nars):
+        docs = big["documents"][k % n_docs : k % n_docs + 3]
+        ex["narratives"].append(
+            dict(big, id=f"n{k}", label=f"Narrative {k}", documents=docs, claims=[], timeline=[], stances=[])
+        )
+    ex["stories"] = [
+        {"id": f"s{k}", "label": f"Story {k}", "documents": big["documents"][k : k + 2]}
+        for k in range(n_nars)
+    ]
+    return ex
+
+
+def test_report_stays_bounded_and_full_lifts_the_caps() -> None:
+    ex = _many_narratives(400, 300)
+    page = render_html(ex)
+    assert page.count('class="card narrative"') == 30  # the largest narratives in full
+    assert 'id="more-narratives"' in page and page.count('<tr id="nar-') == 271  # the rest as rows
+    assert page.count('<details class="story"') == 100
+    everything = render_html(ex, full=True)
+    assert everything.count('class="card narrative"') == 301
+    assert 'id="more-narratives"' not in everything
+    assert everything.count('<details class="story"') == 300
+    assert everything.count('<details class="doc card"') == 400
+    assert len(page) < 0.6 * len(everything)
+
+
+def test_report_size_grows_sublinearly() -> None:
+    small = len(render_html(_many_narratives(3000, 500)))
+    large = len(render_html(_many_narratives(12000, 2000)))
+    assert large < small * 1.6, (small, large)
+
+
+def test_thin_timeline_keeps_one_dot_per_outlet_day_and_stance() -> None:
+    from claimtrace.report.html import thin_timeline
+
+    rows = [
+        {"date": f"2024-01-{1 + i % 20:02d}", "doc": f"d{i}", "outlet": f"o{i % 50}", "stance": ""}
+        for i in range(5000)
+    ]
+    thin = thin_timeline(rows, limit=300)
+    assert len(thin) <= 300 and len({r["outlet"] for r in thin}) <= 30
+    assert len({(r["outlet"], r["date"], r["stance"]) for r in thin}) == len(thin)
+    assert thin_timeline(rows[:10]) == rows[:10]

@@ -17,25 +17,36 @@ WorkersOption = Annotated[
     int, typer.Option("--workers", min=1, help="Processes for the per-document stages.")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Re-analyse every document, not only new ones.")]
+NoIndexOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-index",
+        help="Skip updating the search and match vector indexes (search and match then find "
+        "only what was indexed before).",
+    ),
+]
 
 
-def _analyze(corpus: Corpus, *, force: bool, workers: int, as_json: bool = False) -> None:
+def _analyze(corpus: Corpus, *, force: bool, workers: int, as_json: bool = False, index: bool = True) -> None:
     from claimtrace.pipeline import analyze as run_analysis
     from claimtrace.pipeline import describe_timings
 
     with stage_progress() as reporter:
-        report = run_analysis(corpus.store, force=force, workers=workers, reporter=reporter)
+        report = run_analysis(corpus.store, force=force, workers=workers, reporter=reporter, index=index)
+    if "skipped" in report.index and "memory" not in str(report.index["skipped"]):
+        err(f"note: search index not updated: {report.index['skipped']}")
     if as_json:
-        typer.echo(json.dumps({"summary": report.summary(), "timings": describe_timings(report)}))
+        payload = {"summary": report.summary(), "timings": describe_timings(report), "index": report.index}
+        typer.echo(json.dumps(payload))
     else:
         typer.echo(report.summary())
 
 
-def _write_report(corpus: Corpus, out: str, fmt: str) -> None:
+def _write_report(corpus: Corpus, out: str, fmt: str, *, full: bool = False) -> None:
     from claimtrace.exports.contract import build_export
     from claimtrace.report.html import write_report
 
-    write_report(build_export(corpus.store), out, fmt=fmt)
+    write_report(build_export(corpus.store), out, fmt=fmt, full=full)
     typer.echo(f"report written to {out}")
 
 
@@ -48,11 +59,15 @@ def analyze(
         bool, typer.Option("--json", help="Print the summary and stage timings as JSON.")
     ] = False,
     attribution_model: ModelOption = None,
+    no_index: NoIndexOption = False,
 ) -> None:
-    """Find claims, entities, quantities, reuse, stories, narratives, mutations and stances."""
+    """Find claims, entities, quantities, reuse, stories, narratives, mutations and stances.
+
+    Ends by updating the search and match vector indexes (new claims, documents and fact-checks).
+    """
     use_model(attribution_model)
     with Corpus.open(db, create=False) as corpus:
-        _analyze(corpus, force=force, workers=workers, as_json=as_json)
+        _analyze(corpus, force=force, workers=workers, as_json=as_json, index=not no_index)
 
 
 FormatOption = Annotated[str, typer.Option("--format", help="Report format: html or md.")]
@@ -69,11 +84,19 @@ def report(
     out: Annotated[str, typer.Option("--out", help="Where to write the report.")] = "report.html",
     db: DbOption = DEFAULT,
     fmt: FormatOption = "html",
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="HTML: include every narrative, story and document in full (by default the page "
+            "stays small: the largest ones in full, the rest summarised; the dashboard has all).",
+        ),
+    ] = False,
 ) -> None:
     """Write the analysis as one self-contained HTML page (or Markdown)."""
     _check_report_format(fmt)
     with Corpus.open(db, create=False) as corpus:
-        _write_report(corpus, out, fmt)
+        _write_report(corpus, out, fmt, full=full)
 
 
 @user_errors

@@ -1,7 +1,13 @@
 """The self-contained HTML report, built from the export dict (CONTRACT.md shape).
 
 One file, nothing loaded from the network: CSS and JS are inlined, charts are inline SVG,
-and a Content-Security-Policy allows only the report's own script (by hash). Article text is
+and a Content-Security-Policy allows only the report's own script (by hash).
+
+The page stays small however large the corpus: the overview, the largest ``max_narratives``
+narratives and ``max_stories`` stories in full, the other narratives as one table row each, a
+document index of at most ``max_listed`` rows and ``max_documents`` full texts; a note points
+at the dashboard (``claimtrace serve``) for the rest. ``full=True`` includes everything (for small
+corpora). Article text is
 untrusted: every string from the export is escaped, links are only kept for http(s) URLs, and
 the JSON embedded in the page escapes ``<`` ``>`` ``&``.
 
@@ -194,8 +200,9 @@ def _narrative(
 ) -> str:
     nid = str(nar.get("id"))
     sid = anchor("nar", nid)
-    rows = idx.timeline(nar)
-    edges = idx.provenance(nar)
+    all_rows = idx.timeline(nar)
+    rows = thin_timeline(all_rows)
+    edges = sorted(idx.provenance(nar), key=lambda e: -e["score"])[:_MAX_EDGES]
     per_outlet = idx.narrative_outlets(nar)
     verdict = ""
     if isinstance(rating, dict):
@@ -212,7 +219,13 @@ def _narrative(
     )
     # stance per outlet
     srows = []
-    for outlet, counts in sorted(per_outlet.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+    by_size = sorted(per_outlet.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    if len(by_size) > _MAX_OUTLETS:
+        srows.append(
+            f'<tr><td class="muted" colspan="4">{len(by_size) - _MAX_OUTLETS} smaller outlet(s) '
+            "not listed</td></tr>"
+        )
+    for outlet, counts in by_size[:_MAX_OUTLETS]:
         chips = " ".join(_chip(s, count=counts[s]) for s in (*STANCES, "") if counts.get(s))
         srows.append(
             f'<tr><td>{_e(outlet)}</td><td class="num">{sum(counts.values())}</td><td>{chips}</td>'
@@ -276,6 +289,7 @@ def _narrative(
   {verdict}
   {f'<div class="echips">{ents}</div>' if ents else ""}
   <h3>Timeline by outlet</h3>
+  {_thinned_note(len(rows), len(all_rows))}
   {charts.legend_html(chart_id=sid + "-tl")}
   {charts.timeline_svg(rows, chart_id=sid + "-tl", edges=edges)}
   <div class="grid2">
@@ -288,6 +302,43 @@ def _narrative(
   <h3>Claims</h3>
   <ol class="claims">{"".join(items)}</ol>{more}
 </section>"""
+
+
+_MAX_DOTS = 150  # timeline dots per narrative
+_MAX_OUTLETS = 30  # outlets per narrative (timeline rows, stance table)
+_MAX_EDGES = 150  # reuse edges per narrative (provenance graph)
+
+
+def thin_timeline(rows: list[dict[str, Any]], *, limit: int = _MAX_DOTS) -> list[dict[str, Any]]:
+    """At most ``limit`` timeline rows, from the ``_MAX_OUTLETS`` largest outlets.
+
+    One row per outlet, day and stance first (a stack of dots says no more than one), then an
+    even sample in date order. Rows come back in their order.
+    """
+    if len(rows) <= limit:
+        return rows
+    sizes = Counter(r["outlet"] for r in rows)
+    top = {o for o, _ in sizes.most_common(_MAX_OUTLETS)}
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for r in rows:
+        key = (r["outlet"], r["date"], r.get("stance"))
+        if r["outlet"] in top and key not in seen:
+            seen.add(key)
+            kept.append(r)
+    if len(kept) > limit:
+        step = len(kept) / limit
+        kept = [kept[int(i * step)] for i in range(limit)]
+    return kept
+
+
+def _thinned_note(drawn: int, total: int) -> str:
+    if drawn >= total:
+        return ""
+    return (
+        f'<p class="muted small">{drawn:,} of {total:,} documents drawn (one dot per outlet, day and '
+        f"stance, the largest outlets); the dashboard ({_DASHBOARD}) shows every document.</p>"
+    )
 
 
 def _claim_item(idx: ExportIndex, claim: dict[str, Any], nid: str, *, rendered: set[str]) -> str:
@@ -464,11 +515,22 @@ def _document(idx: ExportIndex, doc: dict[str, Any], *, rendered: set[str]) -> s
 </details>"""
 
 
-def _documents(idx: ExportIndex, shown: list[str], *, rendered: set[str]) -> str:
+def _listed_docs(idx: ExportIndex, rendered: set[str], limit: int) -> list[dict[str, Any]]:
+    """The documents of the index table: every rendered one, then the others by date, ``limit`` rows."""
+    docs = sorted(idx.docs.values(), key=lambda d: (str(d.get("published") or "9999"), str(d.get("outlet"))))
+    if len(docs) <= limit:
+        return docs
+    room = max(limit - len(rendered), 0)
+    keep = [d for d in docs if str(d.get("id")) in rendered]
+    keep += [d for d in docs if str(d.get("id")) not in rendered][:room]
+    keep.sort(key=lambda d: (str(d.get("published") or "9999"), str(d.get("outlet"))))
+    return keep
+
+
+def _documents(idx: ExportIndex, shown: list[str], *, rendered: set[str], max_listed: int) -> str:
     rows = []
-    for doc in sorted(
-        idx.docs.values(), key=lambda d: (str(d.get("published") or "9999"), str(d.get("outlet")))
-    ):
+    listed = _listed_docs(idx, rendered, max_listed)
+    for doc in listed:
         did = str(doc.get("id"))
         q = " ".join(
             str(doc.get(k) or "") for k in ("title", "outlet", "author", "source", "published")
@@ -488,7 +550,14 @@ def _documents(idx: ExportIndex, shown: list[str], *, rendered: set[str]) -> str
     outlets = "".join(f'<option value="{_e(o)}">{_e(o)}</option>' for o in sorted(idx.outlet_counts()))
     stance_opts = "".join(f'<option value="{s}">{s.title()}</option>' for s in STANCES)
     note = ""
-    if len(shown) < len(idx.docs):
+    if len(listed) < len(idx.docs):
+        note = (
+            f'<p class="note">{len(listed):,} of {len(idx.docs):,} documents are listed above and '
+            f"{len(shown):,} with their full text (narrative documents come first). Browse and search "
+            f"all of them in the dashboard ({_DASHBOARD}), or write the report with "
+            "<code>--full</code>.</p>"
+        )
+    elif len(shown) < len(idx.docs):
         note = (
             f'<p class="note">{len(idx.docs) - len(shown):,} of {len(idx.docs):,} documents are listed '
             "above but their full text is not included (narrative documents come first; raise "
@@ -502,7 +571,7 @@ def _documents(idx: ExportIndex, shown: list[str], *, rendered: set[str]) -> str
     aria-label="Filter documents"><select id="outlet-filter" aria-label="Outlet"><option value="">All outlets
     </option>{outlets}</select><select id="stance-filter" aria-label="Stance">
     <option value="">Any stance</option>
-    {stance_opts}</select><span class="muted"><span id="doc-count">{len(idx.docs)}</span> shown</span></div>
+    {stance_opts}</select><span class="muted"><span id="doc-count">{len(listed)}</span> shown</span></div>
   <div class="scroll-y"><table class="tbl" id="doc-table"><thead><tr><th>Date</th><th>Outlet</th>
     <th>Title</th>
     <th>Stance</th><th class="num">Claims</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>
@@ -514,6 +583,35 @@ def _documents(idx: ExportIndex, shown: list[str], *, rendered: set[str]) -> str
     <button type="button" id="expand-all">Expand all</button></div>
 </section>
 <div id="doc-sections">{sections}</div>"""
+
+
+# -- narratives not shown in full ----------------------------------------------------------------
+
+_DASHBOARD = "<code>claimtrace serve --db …</code>"
+
+
+def _narrative_rows(idx: ExportIndex, nars: list[dict[str, Any]], *, total: int) -> str:
+    """The narratives after the ones shown in full: one table row each, and how many are left out."""
+    if not nars:
+        return ""
+    rows = "".join(
+        f'<tr id="{_e(anchor("nar", str(n.get("id"))))}"><td>{_e(n.get("label") or n.get("id"))}</td>'
+        f'<td class="num">{len(n.get("documents") or [])}</td>'
+        f'<td class="num">{len(n.get("claims") or [])}</td>'
+        f'<td class="nowrap">{_e(n.get("first_seen") or "")} – {_e(n.get("last_seen") or "")}</td>'
+        f"<td>{charts.stance_bar(idx.stance_counts(n))}</td></tr>"
+        for n in nars
+    )
+    left = total - len(nars)
+    more = f"{left:,} smaller narrative(s) are not listed; " if left > 0 else ""
+    return f"""
+<section id="more-narratives" class="card"><h2>More narratives</h2>
+  <p class="muted">Listed without their timelines and claims. {more}open any narrative in the dashboard
+  ({_DASHBOARD}).</p>
+  <div class="scroll-y"><table class="tbl"><thead><tr><th>Narrative</th><th class="num">Docs</th>
+  <th class="num">Claims</th><th>Seen</th><th class="w-bar">Stances</th></tr></thead><tbody>{rows}</tbody>
+  </table></div>
+</section>"""
 
 
 # -- page ---------------------------------------------------------------------------------------
@@ -548,14 +646,26 @@ def _sidebar(idx: ExportIndex, title: str) -> str:
 
 
 def render_html(
-    export: dict[str, Any], *, title: str | None = None, max_documents: int = 300, max_claims: int = 60
+    export: dict[str, Any],
+    *,
+    title: str | None = None,
+    max_documents: int = 300,
+    max_claims: int = 60,
+    max_narratives: int = 30,
+    max_stories: int = 100,
+    max_listed: int = 1000,
+    full: bool = False,
 ) -> str:
     """Render the export dict as one self-contained HTML page.
 
     ``max_documents`` caps the documents whose full highlighted text is included (narrative
-    documents first, then by date); every document still appears in the filterable index.
-    ``max_claims`` caps the claims listed per narrative.
+    documents first, then by date); the filterable index lists at most ``max_listed`` documents
+    (those first). ``max_narratives`` narratives are shown in full (largest first), the next
+    ``max_listed`` as table rows; ``max_stories`` stories are listed; ``max_claims`` caps the
+    claims per narrative. ``full`` lifts every cap but ``max_claims``.
     """
+    if full:
+        max_documents = max_narratives = max_stories = max_listed = 1 << 62
     idx = ExportIndex.build(export)
     title = title or str(export.get("title") or "Claim tracing report")
     ratings = ratings_of(export)
@@ -572,8 +682,10 @@ def render_html(
     shown.sort(key=lambda d: (str(idx.docs[d].get("published") or "9999"), str(idx.docs[d].get("outlet"))))
     nar_html = "".join(
         _narrative(idx, n, ratings.get(str(n.get("id"))), rendered=rendered, max_claims=max_claims)
-        for n in nars
+        for n in nars[:max_narratives]
     )
+    rest = nars[max_narratives:]
+    nar_html += _narrative_rows(idx, rest[:max_listed], total=len(rest))
     summary = {
         "generator": "claimtrace",
         "title": title,
@@ -603,8 +715,8 @@ details changed and which outlets amplified, attributed, contested or debunked i
 <p class="muted">Recurring claims across stories,
 outlets and time, largest first.</p></section>
 {nar_html or '<p class="card muted">No narratives in this export.</p>'}
-{_stories(idx, rendered=rendered)}
-{_documents(idx, shown, rendered=rendered)}
+{_stories(idx, rendered=rendered, limit=max_stories)}
+{_documents(idx, shown, rendered=rendered, max_listed=max_listed)}
 </main></div>
 <script type="application/json" id="ct-data">{script_json(summary)}</script>
 <script>{js}</script>
@@ -619,12 +731,13 @@ def write_report(
     *,
     title: str | None = None,
     max_documents: int = 300,
+    full: bool = False,
 ) -> None:
-    """Write the report for ``export`` to ``path`` as ``fmt`` ('html' or 'md')."""
+    """Write the report for ``export`` to ``path`` as ``fmt`` ('html' or 'md'); ``full``: no caps (HTML)."""
     from claimtrace.errors import E031, ClaimtraceError
 
     if fmt == "html":
-        text = render_html(export, title=title, max_documents=max_documents)
+        text = render_html(export, title=title, max_documents=max_documents, full=full)
     elif fmt in ("md", "markdown"):
         from claimtrace.report.markdown import render_markdown
 

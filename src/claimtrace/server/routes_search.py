@@ -1,6 +1,9 @@
 """Search and claim matching: ``GET /api/search`` and ``POST /api/match``.
 
 Both use :mod:`claimtrace.search` (FTS5 and vectors fused by rank; nearest known claims).
+Requests only load the vector indexes, which ``claimtrace analyze`` builds and updates; the
+encoder and the indexes are loaded once in a background thread when the router is made
+(:func:`warm_search`), so the first request does not pay for them.
 When its extras (``embed``, ``crossdoc``) are missing, search falls back to full text only
 (documents by FTS5, claims by their words) and says so in ``mode`` and ``note``; matching
 needs the vectors and answers 503 naming the extra to install.
@@ -9,6 +12,7 @@ needs the vectors and answers 503 naming the extra to install.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
@@ -20,7 +24,7 @@ from claimtrace.errors import MissingExtra
 from claimtrace.server.catalog import Catalog
 from claimtrace.server.security import require_json
 
-__all__ = ["EncodeFn", "MatchIn", "fts_search", "search_router"]
+__all__ = ["EncodeFn", "MatchIn", "fts_search", "search_router", "warm_search"]
 
 EncodeFn = Callable[[Sequence[str]], np.ndarray]
 SearchKind = Literal["all", "claims", "documents"]
@@ -88,9 +92,27 @@ def fts_search(cat: Catalog, query: str, *, limit: int, kind: SearchKind) -> lis
     return (claims + docs)[:limit]
 
 
+def warm_search(cat: Catalog, *, encode: EncodeFn | None = None) -> threading.Thread:
+    """Load the encoder and open the vector indexes in a daemon thread (reads only, never syncs)."""
+
+    def work() -> None:
+        try:
+            from claimtrace.search.sync import _default_encode, load_indexes
+
+            (encode or _default_encode)(["warm up"])
+            load_indexes(cat.store, cat.db, sync=False)  # sync=False never touches the store
+        except Exception:  # a request meets and reports the same problem properly
+            return
+
+    thread = threading.Thread(target=work, name="claimtrace-warm-search", daemon=True)
+    thread.start()
+    return thread
+
+
 def search_router(cat: Catalog, *, encode: EncodeFn | None = None) -> APIRouter:
     """Search and match endpoints over ``cat`` (``encode`` replaces the MiniLM encoder, for tests)."""
     r = APIRouter(prefix="/api", tags=["search"])
+    warm_search(cat, encode=encode)
 
     @r.get("/search")
     def search(
@@ -120,10 +142,8 @@ def search_router(cat: Catalog, *, encode: EncodeFn | None = None) -> APIRouter:
             from claimtrace.search.match import match as match_claim
         except ImportError as exc:
             raise HTTPException(status_code=501, detail="claim matching is not available here") from exc
-        sync = cat.index_due("match")
-        items = match_claim(cat.store, cat.db, body.text, k=body.k, sync=sync, encode=encode)
-        if sync:
-            cat.index_synced("match")
+        # only loads the vector indexes: 'claimtrace analyze' builds and updates them
+        items = match_claim(cat.store, cat.db, body.text, k=body.k, sync=False, encode=encode)
         return {"text": body.text, "k": body.k, "items": items}
 
     return r
