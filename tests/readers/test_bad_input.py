@@ -72,35 +72,51 @@ def test_malformed_feed(tmp_path: Path) -> None:
     _fails(p, "malformed feed")
 
 
-def test_jsonl_bad_line_fails_whole_file(tmp_path: Path) -> None:
+def _read_all(p: Path) -> tuple[list[str], list[str]]:
+    """(skipped-line reports, document texts) from iter_documents."""
+    items = list(iter_documents([str(p)]))
+    return ([str(i) for i in items if isinstance(i, ReadFailure)],
+            [i.text for i in items if not isinstance(i, ReadFailure)])
+
+
+def test_jsonl_bad_line_is_skipped_alone(tmp_path: Path) -> None:
     p = tmp_path / "bad.jsonl"
     p.write_text(
         '{"text": "good record one."}\n{"text": "broken\n{"text": "good record three."}\n', encoding="utf-8"
     )
-    msg = _fails(p, "malformed JSONL at line 2")
-    assert "nothing" not in msg
+    problems, texts = _read_all(p)
+    assert texts == ["good record one.", "good record three."]
+    assert len(problems) == 1 and problems[0].startswith(f"{p}:2: malformed JSONL: ")
+    assert "\n" not in problems[0]
 
 
 def test_jsonl_not_an_object(tmp_path: Path) -> None:
     p = tmp_path / "list.jsonl"
     p.write_text('{"text": "ok."}\n[1, 2]\n', encoding="utf-8")
-    _fails(p, "line 2: expected a JSON object")
-
-
-def test_jsonl_missing_text_field(tmp_path: Path) -> None:
-    _fails(FIX / "records.jsonl", "no 'text' field in any JSONL record (fields: id, headline, body")
+    problems, texts = _read_all(p)
+    assert texts == ["ok."] and problems == [f"{p}:2: expected a JSON object, got list"]
+    only_bad = tmp_path / "all-bad.jsonl"
+    only_bad.write_text("\"a string\"\n{oops\n", encoding="utf-8")
+    _fails(only_bad, "malformed JSONL at line 1: expected a JSON object, got str")
 
 
 def test_csv_bad_row(tmp_path: Path) -> None:
     p = tmp_path / "bad.csv"
-    p.write_text('id,text\n1,"fine text"\n2,"too",many,cells\n', encoding="utf-8")
-    _fails(p, "malformed CSV at line 3")
+    p.write_text('id,text\n1,"fine text"\n2,"too",many,cells\n3,"also fine"\n', encoding="utf-8")
+    problems, texts = _read_all(p)
+    assert texts == ["fine text", "also fine"]
+    assert problems == [f"{p}:3: 4 cells where the header has 2"]
 
 
 def test_csv_unterminated_quote(tmp_path: Path) -> None:
     p = tmp_path / "open.csv"
     p.write_text('id,text\n1,"never closed\n', encoding="utf-8")
-    _fails(p, "malformed CSV")
+    _fails(p, "malformed CSV at line 2")
+    later = tmp_path / "later.csv"
+    later.write_text('id,text\n1,"fine text"\n2,"never closed\n', encoding="utf-8")
+    problems, texts = _read_all(later)
+    assert texts == ["fine text"] and len(problems) == 1
+    assert problems[0].startswith(f"{later}:3: malformed CSV")
 
 
 def test_csv_without_text_column(tmp_path: Path) -> None:

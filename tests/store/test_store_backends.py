@@ -355,3 +355,17 @@ def test_not_a_claimtrace_database(tmp_path) -> None:  # type: ignore[no-untyped
     con.close()
     with pytest.raises(ClaimtraceError, match="not a claimtrace database"):
         open_store(str(foreign))
+
+
+def test_upsert_reference_claims_by_id(store: SQLStore) -> None:
+    items = [{"id": "a", "text": "40 ships wait", "rating": "False"}, {"id": "b", "text": "bridge closes"}]
+    assert store.upsert_reference_claims(items) == (2, 0)
+    assert store.upsert_reference_claims(items) == (0, 0)
+    changed = [{"id": "a", "text": "40 ships wait", "rating": "True", "publisher": "Desk"}]
+    assert store.upsert_reference_claims(changed) == (0, 1)
+    assert store.load_reference_claims() == [changed[0], items[1]]
+    assert store._execute("SELECT ref_id, rating, publisher FROM reference_claims ORDER BY id") == [
+        ("a", "True", "Desk"),
+        ("b", None, None),
+    ]
+    assert store.metadata_gaps() == (0, 0, 0)

@@ -15,6 +15,7 @@ from claimtrace.cli import (
     entities,
     evaluate,
     export,
+    factchecks,
     ingest,
     narratives,
     search,
@@ -31,7 +32,8 @@ app = typer.Typer(
 )
 
 for _group in (
-    ingest, analyze, docs, export, entities, narratives, search, evaluate, attribution, serve, users
+    ingest, analyze, docs, export, entities, narratives, search, factchecks, evaluate, attribution, serve,
+    users,
 ):
     _group.register(app)
 

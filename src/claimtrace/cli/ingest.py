@@ -63,13 +63,33 @@ def ingest(
     ] = True,
     outlet: OutletOption = None,
     outlet_from_dir: OutletFromDirOption = False,
+    metadata: Annotated[
+        str | None,
+        typer.Option(
+            "--metadata",
+            metavar="FILE",
+            help="Sidecar CSV/TSV/JSONL mapping each document's source, file name or id to its outlet, "
+            "date, url, title, author, language.",
+        ),
+    ] = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by", metavar="FIELD", help="Join JSONL/CSV rows sharing this field into one document."
+        ),
+    ] = None,
 ) -> None:
     """Read articles (text, HTML, JSON/JSONL, CSV, feeds, WARC, .gz) into the database.
 
-    Unreadable files get one line each on stderr, the rest are ingested; exit status 1 if any failed.
+    Unreadable files and skipped JSONL/CSV lines get one line each on stderr (file: reason,
+    file:line: reason), the rest are ingested; exit status 1 if any failed. A warning follows
+    when more than a fifth of the stored documents have no date or no outlet.
     """
     from claimtrace.readers import ReadOptions
+    from claimtrace.readers.metadata import gap_warning, sidecar_for
 
+    if metadata is not None:
+        sidecar_for(metadata)  # a missing or malformed sidecar stops here, before reading anything
     options = ReadOptions(
         fmt=fmt,
         text_field=text_field,
@@ -83,6 +103,8 @@ def ingest(
         detect_language=detect_language,
         outlet=outlet,
         outlet_from_dir=outlet_from_dir,
+        metadata=metadata,
+        group_by=group_by,
     )
     with Corpus.open(db) as corpus, stage_progress() as update:
         progress: ProgressCallback | None = None
@@ -92,9 +114,13 @@ def ingest(
                 update("ingesting", done, total)
 
         report = corpus.ingest(paths, options, progress=progress)
+        gaps = corpus.store.metadata_gaps()
     for failure in report.failures:
         err(str(failure))
     typer.echo(report.summary())
+    warning = gap_warning(*gaps)
+    if warning:
+        err(warning)
     if report.failures:
         raise typer.Exit(1)
 

@@ -116,6 +116,29 @@ def _match_table(title: str, matches: list[dict[str, Any]]) -> Any:
     return table
 
 
+def _archive_table(title: str, hits: list[dict[str, Any]]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"fact-checks for {title}", show_lines=True)
+    table.add_column("score", no_wrap=True)
+    table.add_column("fact-checked claim", ratio=3, overflow="fold")
+    table.add_column("rating, source, evidence", ratio=2, overflow="fold")
+    for h in hits:
+        f, ev = h["fact_check"], h["evidence"]
+        who = f.get("publisher") or f.get("author") or "archive"
+        lines = [
+            _short(f"{f.get('rating') or 'no rating'} ({who})", 120),
+            _short(" ".join(x for x in (f.get("date"), f.get("url")) if x), 200),
+            f"cosine {h['cosine']:.3f}, bm25 {h['bm25']:.3f}",
+        ]
+        shared = ev["shared_names"] + ev["shared_numbers"]
+        if shared:
+            lines.append(_short("shared: " + ", ".join(shared), 200))
+        text = " — ".join(x for x in (f.get("title"), f.get("text")) if x)
+        table.add_row(f"{h['score']:.3f}", _short(text, 240), "\n".join(x for x in lines if x))
+    return table
+
+
 @user_errors
 def match_command(
     claim: Annotated[str | None, typer.Argument(help="The claim to match (or use --file).")] = None,
@@ -126,8 +149,13 @@ def match_command(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Known claims nearest to a new claim, with their narrative, fact-checks and evidence."""
-    from claimtrace.search.match import match, match_file
+    """Known claims and imported fact-checks nearest to a new claim, with scores and evidence.
+
+    Known claims come with their narrative and fact-checks; the archive's fact-checks
+    (``claimtrace factchecks import``) are ranked directly too. ``--json`` prints
+    ``{"claim", "matches", "fact_checks"}`` (a list of them with --file).
+    """
+    from claimtrace.search.match import Matcher, match_file
     from claimtrace.search.sync import sync_index
     from claimtrace.store import open_store
 
@@ -140,9 +168,16 @@ def match_command(
             items = match_file(store, db, file, k=k, sync=False)
         else:
             assert claim is not None
-            items = [{"claim": claim, "matches": match(store, db, claim, k=k, sync=False)}]
+            matcher = Matcher(store, db, sync=False)
+            items = [
+                {
+                    "claim": claim,
+                    "matches": matcher.match(claim, k=k),
+                    "fact_checks": matcher.match_factchecks([claim], k=k)[0],
+                }
+            ]
     if as_json:
-        _print_json(items if file is not None else items[0]["matches"])
+        _print_json(items if file is not None else items[0])
         return
     from rich.console import Console
 
@@ -150,9 +185,12 @@ def match_command(
     if file is not None and not items:
         err(f"{file}: no claims or sentences to match")
     for item in items:
-        console.print(_match_table(_short(item["claim"], 100), item["matches"]))
-        if not item["matches"]:
-            err("no known claim to compare with")
+        if item["matches"]:
+            console.print(_match_table(_short(item["claim"], 100), item["matches"]))
+        if item["fact_checks"]:
+            console.print(_archive_table(_short(item["claim"], 100), item["fact_checks"]))
+        if not item["matches"] and not item["fact_checks"]:
+            err("no known claim or fact-check to compare with")
 
 
 def register(app: typer.Typer) -> None:

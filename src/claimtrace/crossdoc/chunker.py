@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "ADVERBS", "BE", "CATENATIVE", "CONJUNCTIONS", "CONTRACTED_NEG", "DANGLING", "DETERMINERS", "DO",
@@ -128,19 +129,22 @@ def inflect(lemma: str, tag: str) -> str:
 # -- tokens ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """One token: its text, offsets and a lower-cased form with straight apostrophes."""
+
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower().replace("’", "'")
+    low: str
 
 
 def tokens(text: str, offset: int = 0) -> list[Tok]:
-    return [Tok(m.group(0), offset + m.start(), offset + m.end()) for m in TOKEN.finditer(text)]
+    """The tokens of ``text`` (words, numbers with thousands separators, punctuation marks)."""
+    return [
+        Tok(w, offset + m.start(), offset + m.end(), w.lower().replace("’", "'"))
+        for m in TOKEN.finditer(text)
+        for w in (m.group(0),)
+    ]
 
 
 def is_word(t: Tok) -> bool:
@@ -217,8 +221,7 @@ def _plural_noun(t: Tok) -> bool:
 def find_predicate(toks: Sequence[Tok], start: int = 0) -> Pred | None:
     """The first finite verb group at or after ``start``."""
     n = len(toks)
-    words = [t for t in toks if t.text[:1].isalpha()]
-    title_case = len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+    title_case: bool | None = None  # decided on the first capitalised word met
     for i in range(start, n):
         t = toks[i]
         w = t.low
@@ -234,8 +237,12 @@ def find_predicate(toks: Sequence[Tok], start: int = 0) -> Pred | None:
             continue  # the verb of a relative clause (", who specialises in"): not the main predicate
         if aux:
             return _extend(toks, i)
-        if i and t.text[:1].isupper() and not title_case:
-            continue  # a capitalised word inside a sentence is part of a name ("Tea Forests")
+        if i and t.text[:1].isupper():
+            if title_case is None:
+                words = [x for x in toks if x.text[:1].isalpha()]
+                title_case = len(words) >= 3 and sum(x.text[:1].isupper() for x in words) >= 0.7 * len(words)
+            if not title_case:
+                continue  # a capitalised word inside a sentence is part of a name ("Tea Forests")
         form = verb_form(t)
         if form in {"VBZ", "VBD"} and _subject_like(toks, i):
             nxt = toks[i + 1].low if i + 1 < n else ""

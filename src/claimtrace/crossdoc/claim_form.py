@@ -137,7 +137,7 @@ _SUBORDINATE = re.compile(
 )
 _TRAIL_FRAMES = [
     re.compile(
-        rf",?\s+(?:[^,;:]{{1,70}}?\s+)?{_SAY}(?:\s+(?:on\s+)?\w+day|\s+(?:in|to|on)\s+[^,;:]{{1,40}})?\W*$"
+        rf",\s+(?:[^,;:]{{1,70}}?\s+)?{_SAY}(?:\s+(?:on\s+)?\w+day|\s+(?:in|to|on)\s+[^,;:]{{1,40}})?\W*$"
     ),
     re.compile(r",?\s+according\s+to\s+[^,;:]{1,80}\W*$", re.IGNORECASE),
     re.compile(
@@ -208,12 +208,17 @@ def core_clause(text: str) -> tuple[int, int, bool, bool]:
             break
         start += m.end()
     for _ in range(2):
-        rest = text[start:end]
+        tail = max(start, end - 140)  # frames close the text: look at its end only
+        rest = text[tail:end]
         for f in _TRAIL_FRAMES:
             m = f.search(rest)
-            if m is not None and m.start() > 0 and has_finite_predicate(rest[: m.start()]):
+            if (
+                m is not None
+                and tail + m.start() > start
+                and has_finite_predicate(text[start : tail + m.start()])
+            ):
                 # never strip the only predicate ("the harvest was a record, Grainco said")
-                end = start + m.start()
+                end = tail + m.start()
                 break
     while end > start and text[end - 1] in " \t\n.\"“”‘’'»)":
         end -= 1
@@ -321,7 +326,7 @@ def claim_form(
     content = text[claim.content_start : claim.content_end]
     cs, ce, denial, conditional = core_clause(content)
     lo, hi = claim.content_start + cs, claim.content_start + ce
-    toks = tokens(text[lo:hi], lo)
+    toks = tokens(text[lo : min(hi, lo + _READ_CHARS)], lo)
     pred = find_predicate(toks)
     form = ClaimForm(denial=denial or bool(claim.cue and _DENY_CUE.search(claim.cue)))
     form.quantities = [q for q in claim.quantities if q.value is not None]
@@ -405,7 +410,9 @@ def claim_form(
     order = {"quantity": 0, "target": 1, "actor": 2, "place": 3, "time": 4}
     form.values.sort(key=lambda v: (order.get(v.slot, 9), v.start))
     pronoun_actor = speaker_name if claim.kind != "unattributed" else None
-    form.statement = canonical_statement(text[lo:hi], actor=pronoun_actor, max_chars=statement_chars)
+    form.statement = canonical_statement(
+        text[lo:hi], actor=pronoun_actor, max_chars=statement_chars, stripped=True
+    )
     return form
 
 
@@ -515,6 +522,8 @@ def _shorten(toks: list[Tok], pred: Pred | None, max_words: int, max_chars: int)
 _APPOSITIVE = re.compile(
     r"^((?:[A-Z][\w’'.-]*\s?){1,4}),\s+(?:a|an|the|who|which|whose|[\w-]+(?:'s|’s))\s[^,;]{1,120}?,\s+(?=\w)"
 )
+#: how much of a long claim the chunker reads (its first clause lies well within)
+_READ_CHARS = 400
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]{1,140},\s+")
 _FRAME_NOUN = re.compile(
@@ -522,7 +531,9 @@ _FRAME_NOUN = re.compile(
 )
 
 
-def canonical_statement(core: str, *, actor: str | None = None, max_chars: int = 90) -> str:
+def canonical_statement(
+    core: str, *, actor: str | None = None, max_chars: int = 90, stripped: bool = False
+) -> str:
     """One short affirmative sentence from a claim's core clause (see :func:`core_clause`).
 
     The verb group loses its negation ("did not attack" -> "attacked"); a subject pronoun is
@@ -530,15 +541,21 @@ def canonical_statement(core: str, *, actor: str | None = None, max_chars: int =
     nominal accusation ("US forces of training militants") becomes finite ("US forces train
     militants"); the sentence stops at the first clause boundary after its predicate and, if
     still longer than ``max_chars``, drops trailing prepositional phrases (never the predicate);
-    no trailing ellipsis or dangling word; first letter capital.
+    no trailing ellipsis or dangling word; first letter capital. ``stripped``: ``core`` is
+    already a :func:`core_clause`.
     """
-    start, end, _denial, _cond = core_clause(core)
-    core = core[start:end]
+    if not stripped:
+        start, end, _denial, _cond = core_clause(core)
+        core = core[start:end]
+    if len(core) > _READ_CHARS:  # a label needs the first clause only
+        core = core[: core.rfind(" ", 0, _READ_CHARS)]
     core = _PARENTHETICAL.sub("", core)
-    pred0 = find_predicate(tokens(core))
-    if pred0 is not None:  # a relative clause inside the subject goes ("cities, which are near X, fell")
-        at = tokens(core)[pred0.i].start
-        core = _RELATIVE.sub(" ", core[:at]) + core[at:]
+    if "," in core:  # a relative clause inside the subject goes ("cities, which are near X, fell")
+        toks0 = tokens(core)
+        pred0 = find_predicate(toks0)
+        if pred0 is not None:
+            at = toks0[pred0.i].start
+            core = _RELATIVE.sub(" ", core[:at]) + core[at:]
     app = _APPOSITIVE.match(core)
     if app is not None and has_finite_predicate(app.group(1) + " " + core[app.end() :]):
         core = app.group(1) + " " + core[app.end() :]  # "Galkin, a comedian known for ..., left"

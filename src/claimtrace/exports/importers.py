@@ -280,3 +280,178 @@ def _read(p: Path) -> str:
     if not data.strip():
         raise ReadError(E001, path=str(p))
     return data.decode("utf-8-sig", errors="replace")
+
+
+# -- any fact-check archive (``claimtrace factchecks import``) ----------------------------------
+
+#: column/field names tried for each role when no mapping names one (compared case-insensitively)
+ARCHIVE_FIELDS: dict[str, tuple[str, ...]] = {
+    "claim": ("claim", "vclaim", "claimreviewed", "claim_reviewed", "statement", "text"),
+    "id": ("id", "vclaim_id", "claim_id", ""),
+    "title": ("title", "headline"),
+    "subtitle": ("subtitle", "description"),
+    "rating": ("rating", "verdict", "truth_label", "textualrating", "label"),
+    "url": ("url", "link", "review_url"),
+    "publisher": ("publisher", "fact_checker", "site"),
+    "date": ("date", "published", "datepublished", "review_date"),
+    "claimant": ("claimant", "speaker"),
+    "author": ("author",),
+}
+
+
+def import_factchecks(
+    path: str | Path,
+    *,
+    fields: dict[str, str] | None = None,
+    publisher: str | None = None,
+    problems: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Reference claims from any fact-check archive file.
+
+    ClaimReview JSON-LD (a ``.json`` object, list or ``@graph``; an HTML page's script
+    blocks) goes through :func:`import_claimreview`. Other JSON, JSON Lines, CSV and TSV files
+    hold one fact-check per record; ``fields`` maps roles (``claim``, ``id``, ``title``,
+    ``subtitle``, ``rating``, ``url``, ``publisher``, ``date``, ``claimant``, ``author``) to field names,
+    and an unmapped role uses the first field named as in :data:`ARCHIVE_FIELDS`. A record's
+    ``id`` field (else a hash of its text, url and publisher) is its identity: importing it
+    again updates it. Malformed lines are skipped; each adds ``file:line: reason`` to
+    ``problems`` (when given).
+    """
+    p = Path(path)
+    raw = _read(p)
+    source = str(p.resolve())
+    head = raw.lstrip()[:1]
+    records: list[tuple[int, dict[str, Any]]]
+    if head == "<" or (head in ("{", "[") and ("ClaimReview" in raw)):
+        found = import_claimreview(p)
+        for rec in found:
+            rec["source"] = source
+        return found
+    records = _json_records(raw, p, problems) if head in ("{", "[") else _table_records(raw, p, problems)
+    if not records:
+        raise ReadError(E006, path=str(p), kind="archive", line=1, detail="no fact-check records")
+    names = {k.lower().strip(): k for _, rec in records[:50] for k in rec}
+    chosen: dict[str, str | None] = {}
+    for role, candidates in ARCHIVE_FIELDS.items():
+        given = (fields or {}).get(role)
+        if given is not None and given.lower() not in names:
+            raise ClaimtraceError(
+                E060, path=str(p), field=given, columns=", ".join(names.values()) or "none",
+                option=f"--field {role}=NAME",
+            )
+        chosen[role] = names.get(given.lower()) if given else next(
+            (names[c] for c in candidates if c in names), None
+        )
+    if chosen["claim"] is None:
+        raise ClaimtraceError(
+            E060, path=str(p), field="claim", columns=", ".join(names.values()) or "none",
+            option="--field claim=NAME",
+        )
+    out = []
+    for _, rec in records:
+        rec_id, fc = _archive_claim(rec, chosen, source=source, publisher=publisher)
+        if fc is not None:
+            if rec_id:
+                fc["id"] = rec_id
+            out.append(fc)
+    return list({r["id"]: r for r in out}.values())
+
+
+def _get(rec: dict[str, Any], name: str | None) -> str | None:
+    value = rec.get(name) if name is not None else None
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+def _archive_claim(
+    rec: dict[str, Any], chosen: dict[str, str | None], *, source: str, publisher: str | None
+) -> tuple[str | None, dict[str, Any] | None]:
+    text = _get(rec, chosen["claim"])
+    if not text:
+        return None, None
+    rid = _get(rec, chosen["id"])
+    fc = reference_claim(
+        text,
+        rating=_get(rec, chosen["rating"]),
+        url=_get(rec, chosen["url"]),
+        publisher=_get(rec, chosen["publisher"]) or publisher,
+        date=_archive_date(_get(rec, chosen["date"])),
+        source=source,
+        title=_get(rec, chosen["title"]),
+        subtitle=_get(rec, chosen["subtitle"]),
+        claimant=_get(rec, chosen["claimant"]),
+        author=_get(rec, chosen["author"]),
+    )
+    return (rid.replace("\n", " ") if rid else None), fc
+
+
+def _archive_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    from claimtrace.readers.dates import parse_date
+
+    return parse_date(value) or value
+
+
+def _note(problems: list[str] | None, path: Path, line: int, reason: str) -> None:
+    if problems is not None:
+        problems.append(f"{path}:{line}: {reason}")
+
+
+def _json_records(raw: str, p: Path, problems: list[str] | None) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = None
+    if isinstance(value, dict):
+        return [(1, value)]
+    if isinstance(value, list):
+        return [(n, v) for n, v in enumerate(value, 1) if isinstance(v, dict)]
+    out: list[tuple[int, dict[str, Any]]] = []
+    for lineno, line in enumerate(raw.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            _note(problems, p, lineno, f"malformed JSON: {exc.msg}")
+            continue
+        if not isinstance(item, dict):
+            _note(problems, p, lineno, f"expected a JSON object, got {type(item).__name__}")
+            continue
+        out.append((lineno, item))
+    return out
+
+
+def _table_records(raw: str, p: Path, problems: list[str] | None) -> list[tuple[int, dict[str, Any]]]:
+    import io
+
+    first = raw.split("\n", 1)[0]
+    if p.name.lower().endswith((".tsv", ".tsv.gz", ".tab")):
+        delimiter = "\t"
+    else:
+        delimiter = max((",", ";", "\t", "|"), key=first.count)
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    except (csv.Error, StopIteration) as exc:
+        raise ReadError(E006, path=str(p), kind="CSV", line=1, detail=str(exc) or "no header") from None
+    out: list[tuple[int, dict[str, Any]]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _note(problems, p, start, f"malformed CSV: {exc}")
+            break  # the reader cannot resynchronise after a broken quote
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            _note(problems, p, start, f"{len(row)} cells where the header has {len(header)}")
+            continue
+        out.append((start, dict(zip(header, row, strict=True))))
+    return out

@@ -13,8 +13,8 @@ stdin. A file that cannot be read raises :class:`~claimtrace.errors.ReadError` w
 
 Sources: a file's absolute path (symlinks not resolved); ``<file>#<id>`` for JSONL/CSV
 records; the record URL (else ``<file>#<n>``) for WARC records and feed items; ``<stdin>``.
-A JSONL/CSV file with one malformed record fails as a whole (with the line number), so
-nothing half-read is ever stored.
+A malformed JSONL/CSV line is skipped: :func:`iter_documents` yields a :class:`ReadFailure`
+``file:line: reason`` for it and the file's other records.
 
 **Directories** are walked recursively in sorted order, and files that are not articles
 are left out (:func:`is_auxiliary`): hidden files and folders; documentation named
@@ -58,7 +58,7 @@ from claimtrace.errors import (
 )
 from claimtrace.limits import cap_document
 from claimtrace.model import Document
-from claimtrace.readers.options import ReadFailure, ReadOptions
+from claimtrace.readers.options import ReadFailure, ReadOptions, collect_problems
 from claimtrace.readers.outlets import directory_outlet
 from claimtrace.readers.sniff import FORMATS, format_from_extension, is_gzip, sniff_format, utf16_without_bom
 
@@ -243,8 +243,15 @@ def read_bytes(
 
 
 def _fill_outlets(docs: list[Document], *, path: str, options: ReadOptions) -> list[Document]:
-    """Give documents without an outlet the directory's name or the default (see ReadOptions)."""
-    if not (options.outlet or options.outlet_from_dir):
+    """Add sidecar, URL and path metadata, then give documents without an outlet the directory's
+    name or the default (see ReadOptions)."""
+    from claimtrace.readers.metadata import fill_metadata, sidecar_for
+
+    fallback_given = bool(options.outlet or options.outlet_from_dir)
+    file_path = None if path in (STDIN, STDIN_SOURCE) else path
+    sidecar = sidecar_for(options.metadata)
+    fill_metadata(docs, path=file_path, sidecar=sidecar, path_outlets=not fallback_given)
+    if not fallback_given:
         return docs
     fallback, how = None, ""
     if options.outlet_from_dir and path not in (STDIN, STDIN_SOURCE):
@@ -360,10 +367,12 @@ def iter_documents(
     """Documents from every path (directories and globs expanded); failures are yielded, not raised."""
     for path in expand_paths(paths):
         try:
-            docs = read_path(path, options)
+            with collect_problems() as skipped:
+                docs = read_path(path, options)
         except (ReadError, MissingExtra) as exc:
             yield ReadFailure(path=path, reason=_reason(path, str(exc)))
             continue
+        yield from skipped
         yield from docs
 
 

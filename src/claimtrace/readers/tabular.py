@@ -6,10 +6,18 @@ Fields are mapped by :class:`~claimtrace.readers.options.ReadOptions` (``text_fi
 record number. The text goes through the plain-text cleaner (so scraped text in a dataset
 loses its byline and furniture too); when a title field is mapped, no title is guessed.
 
-**All or nothing**: one malformed line (bad JSON, not an object, a CSV row with the wrong
-number of cells, an unterminated quote) fails the whole file with its line number, so a
-half-read file is never stored. Records whose text is missing or empty are skipped; a file
-where *no* record has the text field fails (E011) naming the fields it does have.
+**Malformed lines** (bad JSON, not an object, a CSV row with the wrong number of cells) are
+skipped, each reported as ``file:line: reason``
+(:func:`~claimtrace.readers.options.report_problem`), and the other records are read; an
+unterminated CSV quote swallows the rest of the file, so reading stops there (reported the
+same way). A JSON array that does not parse fails as a whole. Records whose text is missing
+or empty are skipped; a file where *no* record has the text field fails (E011) naming the
+fields it does have.
+
+**Grouping** (``ReadOptions.group_by``): records sharing the value of that field become one
+document, their texts joined by blank lines in file order, the other fields taken from the
+group's first record; the group's value is the document's record id. Records without the
+field stay documents of their own.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from claimtrace.errors import E006, E010, E011, ReadError
 from claimtrace.model import Document
 from claimtrace.readers.dates import parse_date
 from claimtrace.readers.normalize import decode_bytes
-from claimtrace.readers.options import ReadOptions
+from claimtrace.readers.options import ReadOptions, report_problem
 from claimtrace.readers.outlets import domain_outlet
 from claimtrace.readers.text import _to_document, parse_text
 
@@ -43,6 +51,7 @@ def read_jsonl(data: bytes, *, path: str, source: str, options: ReadOptions) -> 
     text = _text(data, path)
     stripped = text.lstrip()
     records: list[tuple[int, dict[str, Any]]] = []
+    problems: list[tuple[int, str]] = []
     if stripped.startswith("["):
         try:
             value = json.loads(text)
@@ -62,13 +71,25 @@ def read_jsonl(data: bytes, *, path: str, source: str, options: ReadOptions) -> 
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ReadError(E006, path=path, kind="JSONL", line=lineno, detail=exc.msg) from None
+                problems.append((lineno, f"malformed JSONL: {exc.msg}"))
+                continue
             if not isinstance(item, dict):
-                raise ReadError(E006, path=path, kind="JSONL", line=lineno,
-                                detail=f"expected a JSON object, got {type(item).__name__}")
+                problems.append((lineno, f"expected a JSON object, got {type(item).__name__}"))
+                continue
             records.append((lineno, item))
+        _report(problems, records, path=path, kind="JSONL")
     return _documents(((i + 1, rec) for i, (_, rec) in enumerate(records)), path=path, source=source,
                       options=options, kind="JSONL")
+
+
+def _report(problems: list[tuple[int, str]], records: list[Any], *, path: str, kind: str) -> None:
+    """Report skipped lines; a file where every line was malformed fails with the first one."""
+    if problems and not records:
+        line, reason = problems[0]
+        detail = reason.removeprefix(f"malformed {kind}: ")
+        raise ReadError(E006, path=path, kind=kind, line=line, detail=detail)
+    for line, reason in problems:
+        report_problem(path, line, reason)
 
 
 def _sniff_dialect(sample: str, path: str) -> type[csv.Dialect] | csv.Dialect:
@@ -104,21 +125,25 @@ def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> li
         raise ReadError(E011, path=path, field=options.text_field, kind="CSV",
                         fields=", ".join(header[:12]) or "none")
     rows: list[tuple[int, dict[str, Any]]] = []
+    problems: list[tuple[int, str]] = []
     n = 0
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            raise ReadError(E006, path=path, kind="CSV", line=reader.line_num, detail=str(exc)) from None
+            problems.append((start, f"malformed CSV: {exc}; the rest of the file is not read"))
+            break
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != len(header):
-            raise ReadError(E006, path=path, kind="CSV", line=reader.line_num,
-                            detail=f"{len(row)} cells where the header has {len(header)}")
+            problems.append((start, f"{len(row)} cells where the header has {len(header)}"))
+            continue
         n += 1
         rows.append((n, dict(zip(header, row, strict=True))))
+    _report(problems, rows, path=path, kind="CSV")
     return _documents(iter(rows), path=path, source=source, options=options, kind="CSV")
 
 
@@ -128,6 +153,8 @@ def _documents(
     docs: list[Document] = []
     seen_fields: list[str] = []
     any_text_field = False
+    if options.group_by:
+        records = _grouped(records, options)
     for number, rec in records:
         if options.text_field in rec:
             any_text_field = True
@@ -142,6 +169,31 @@ def _documents(
         raise ReadError(E011, path=path, field=options.text_field, kind=kind,
                         fields=", ".join(seen_fields[:12]))
     return docs
+
+
+def _grouped(
+    records: Iterable[tuple[int, dict[str, Any]]], options: ReadOptions
+) -> list[tuple[int, dict[str, Any]]]:
+    """Join the records that share ``options.group_by``'s value (see the module docstring)."""
+    key_field = options.group_by or ""
+    groups: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
+    out: list[tuple[int, dict[str, Any]]] = []
+    for number, rec in records:
+        key = _str(rec.get(key_field))
+        body = rec.get(options.text_field)
+        if key is None:
+            out.append((number, rec))
+            continue
+        if key not in groups:
+            merged = dict(rec)
+            merged[options.id_field or "id"] = key
+            groups[key] = (number, merged, [])
+            out.append((number, merged))
+        if isinstance(body, str) and body.strip():
+            groups[key][2].append(body.strip())
+    for _, merged, texts in groups.values():
+        merged[options.text_field] = "\n\n".join(texts)
+    return out
 
 
 def _str(value: Any) -> str | None:

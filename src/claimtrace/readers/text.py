@@ -20,10 +20,13 @@ joined by a blank line where something was cut out. ``published`` only ever come
 header/byline markers, never from dates mentioned in the body.
 
 **Outlet** (:mod:`claimtrace.readers.outlets`): a header marker's name, else the holder of a
-copyright sign-off (``© 2024 NAME``; a news agency there is a credit instead), else the
-registered domain of a URL line; the first URL line also goes to ``meta["url"]`` and
-``meta["outlet_from"]`` says which of ``header``, ``copyright`` or ``url`` gave the outlet.
-The first line is the title and never taken for an outlet.
+copyright sign-off (``© 2024 NAME``) when the scrape also gives its own URL (the sign-off is
+then the site's footer; without one it may credit syndicated text, so the holder, like a news
+agency, becomes a credit), else the registered domain of the URL; ``meta["outlet_from"]``
+says which of ``header``, ``copyright`` or ``url`` gave the outlet. The URL is the first URL
+line of the header or a labelled one at the tail (``Source: https://...``); a bare link at the
+end of the body (a registration link, say) is removed but names nothing. The first line is
+the title and never taken for an outlet.
 """
 
 from __future__ import annotations
@@ -69,11 +72,12 @@ class ParsedText:
             return
         if self.copyright is not None:
             agency = bl.agency_name(self.copyright)
-            if agency is None:
+            if agency is None and self.url is not None:
                 self.outlet, self.outlet_from = self.copyright, "copyright"
                 return
-            if agency not in self.credits:
-                self.credits.append(agency)
+            credit = agency or self.copyright
+            if credit not in self.credits:
+                self.credits.append(credit)
         if self.url is not None:
             domain = ol.domain_outlet(self.url)
             if domain is not None:
@@ -198,7 +202,8 @@ class _Walker:
         url = ol.url_line(st)
         if url is None:
             return False
-        self.out.url = self.out.url or url
+        if not st.lstrip("<([").lower().startswith(("http", "www.")):
+            self.out.url = self.out.url or url  # a labelled line (``Source: https://...``)
         self.count("url")
         return True
 

@@ -23,16 +23,23 @@ import numpy as np
 
 from claimtrace.errors import E070, ClaimtraceError
 from claimtrace.nlp.quantities import find_quantities
+from claimtrace.search.lexical import LexicalIndex, clean_query, factcheck_text, load_lexical_index
 from claimtrace.search.search import claim_records, narrative_index
 from claimtrace.search.sync import EncodeFn, _default_encode, load_indexes, reference_id, reference_text
+from claimtrace.search.vectors import index_root
 from claimtrace.store.base import Store
 
-__all__ = ["REFERENCE_MIN", "Matcher", "evidence", "match", "match_file"]
+__all__ = ["REFERENCE_MIN", "Matcher", "evidence", "match", "match_factchecks", "match_file"]
 
 #: An imported fact-check is attached when its claim is at least this close (cosine).
 REFERENCE_MIN = 0.6
 #: Reference claims looked at per query vector.
 REFERENCE_K = 3
+#: Weight of the BM25 score (divided by the query's best) added to the cosine when ranking an
+#: archive's fact-checks; chosen on the CheckThat train splits (docs/quality.md).
+LEXICAL_WEIGHT = 0.25
+#: Fact-checks taken from each of the vector index and BM25 before fusing.
+CANDIDATES = 100
 #: Sentences shorter than this (words) are not matched when an article has no claims.
 MIN_SENTENCE_WORDS = 6
 
@@ -111,11 +118,15 @@ class Matcher:
         self.indexes = load_indexes(
             store, db_path, namespaces=("claims", "reference"), sync=sync, encode=encode
         )
-        if len(self.indexes["claims"]) == 0:
+        if len(self.indexes["claims"]) == 0 and len(self.indexes["reference"]) == 0:
             raise ClaimtraceError(E070, db=store.url or str(db_path))
         self._narratives: dict[str, dict[str, str]] | None = None
         self._ratings: dict[str, dict[str, Any]] | None = None
         self._refs: dict[str, dict[str, Any]] | None = None
+        self._root = index_root(db_path if db_path is not None else (store.url or None))
+        self._sync = sync
+        self._lexical: LexicalIndex | None = None
+        self._lexical_ids: dict[str, int] = {}
 
     # lookup tables, loaded on first use
     def _narrative_of(self, claim_id: str) -> dict[str, str] | None:
@@ -148,6 +159,8 @@ class Matcher:
         """:meth:`match` for many texts at once (one encoder call; ``vectors`` if already embedded)."""
         if not texts:
             return []
+        if len(self.indexes["claims"]) == 0:
+            return [[] for _ in texts]
         qvecs = vectors if vectors is not None else self.encode(list(texts))
         neighbours = self.indexes["claims"].query(qvecs, k)
         ids = [cid for row in neighbours for cid, _ in row]
@@ -183,6 +196,72 @@ class Matcher:
                 )
             out.append(results)
         return out
+
+    def match_factchecks(self, texts: Sequence[str], *, k: int = 5) -> list[list[dict[str, Any]]]:
+        """The ``k`` imported fact-checks nearest to each text, best first (see :func:`match_factchecks`)."""
+        ref = self.indexes["reference"]
+        if not texts:
+            return []
+        if len(ref) == 0:
+            return [[] for _ in texts]
+        queries = [clean_query(t) or t for t in texts]
+        qvecs = self.encode(queries)
+        near = ref.query(qvecs, min(CANDIDATES, len(ref)))
+        lexical = self._lexical_index()
+        bm25 = lexical.scores(queries) if lexical is not None else None
+        out: list[list[dict[str, Any]]] = []
+        for row, (text, hits) in enumerate(zip(texts, near, strict=True)):
+            cosine = dict(hits)
+            lex: dict[str, float] = {}
+            if bm25 is not None and lexical is not None:
+                scores = bm25[row]
+                top = float(scores.max()) if len(scores) else 0.0
+                if top > 0:
+                    best = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
+                    lex = {lexical.ids[int(j)]: float(scores[j]) / top for j in best if scores[j] > 0}
+                    for rid in cosine:
+                        j = self._lexical_ids.get(rid)
+                        if j is not None:
+                            lex[rid] = float(scores[j]) / top
+                    missing = [rid for rid in lex if rid not in cosine and rid in ref]
+                    if missing:
+                        sims = ref.vectors(missing) @ (qvecs[row] / max(np.linalg.norm(qvecs[row]), 1e-9))
+                        cosine.update(zip(missing, map(float, sims), strict=True))
+            fused = {rid: c + LEXICAL_WEIGHT * lex.get(rid, 0.0) for rid, c in cosine.items()}
+            ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+            results = []
+            for rid, score in ranked:
+                rec = self._reference(rid)
+                if rec is None:
+                    continue
+                results.append(
+                    {
+                        "id": rid,
+                        "score": round(score, 4),
+                        "cosine": round(cosine[rid], 4),
+                        "bm25": round(lex.get(rid, 0.0), 4),
+                        "fact_check": _factcheck_view(rec),
+                        "evidence": evidence(text, reference_text(rec)),
+                    }
+                )
+            out.append(results)
+        return out
+
+    def _lexical_index(self) -> LexicalIndex | None:
+        """The archive's BM25 index when it is current (rebuilt here only when syncing)."""
+        if self._lexical is not None:
+            return self._lexical
+        ids = self.indexes["reference"].ids()
+        index = load_lexical_index(self._root, ids)
+        if index is None and self._sync:
+            from claimtrace.search.lexical import build_lexical_index
+
+            refs = {reference_id(r): r for r in self.store.load_reference_claims()}
+            index = build_lexical_index(self._root, ids, [factcheck_text(refs[i]) for i in ids])
+        if index is not None:
+            self._lexical = index
+            self._lexical_ids = {rid: n for n, rid in enumerate(index.ids)}
+        return index
 
     def _fact_checks(
         self, narrative: dict[str, str] | None, *ref_hits: dict[str, float]
@@ -223,6 +302,30 @@ class Matcher:
         return checks
 
 
+def _factcheck_view(ref: dict[str, Any]) -> dict[str, Any]:
+    keys = ("title", "rating", "url", "publisher", "date", "claimant", "author", "source")
+    return {"text": reference_text(ref), **{key: ref.get(key) for key in keys if ref.get(key)}}
+
+
+def match_factchecks(
+    store: Store,
+    db_path: str | os.PathLike[str] | None,
+    text: str,
+    *,
+    k: int = 5,
+    sync: bool = True,
+    encode: EncodeFn | None = None,
+) -> list[dict[str, Any]]:
+    """The ``k`` imported fact-checks nearest to ``text``, best first.
+
+    Each: ``id``, ``score`` (the cosine of the MiniLM vectors plus :data:`LEXICAL_WEIGHT`
+    times the BM25 score divided by the query's best), ``cosine``, ``bm25`` (that divided
+    score), ``fact_check`` (text, title, rating, url, publisher, date... as imported) and
+    ``evidence`` (as in :func:`match`). Links and ``#`` are dropped from the query first.
+    """
+    return Matcher(store, db_path, sync=sync, encode=encode).match_factchecks([text], k=k)[0]
+
+
 def match(
     store: Store,
     db_path: str | os.PathLike[str] | None,
@@ -257,8 +360,8 @@ def match_file(
     """Match every claim of a new article (read with ``read_path``; its sentences if it has no claims).
 
     Returns one dict per claim: ``doc``, ``title``, ``claim`` (text), ``start``, ``end``
-    (offsets into the article text), ``speaker``, ``from`` ("claim" or "sentence") and
-    ``matches`` (as :func:`match` returns).
+    (offsets into the article text), ``speaker``, ``from`` ("claim" or "sentence"),
+    ``matches`` (as :func:`match` returns) and ``fact_checks`` (as :func:`match_factchecks`).
     """
     from claimtrace.nlp.pipeline import analyze_document
     from claimtrace.readers import read_path
@@ -295,6 +398,10 @@ def match_file(
                 if len(doc.text[s:e].split()) >= MIN_SENTENCE_WORDS
             ]
         items.extend(f for f in found if f["claim"])
-    for item, matches in zip(items, matcher.match_many([i["claim"] for i in items], k=k), strict=True):
+    texts = [i["claim"] for i in items]
+    for item, matches, checks in zip(
+        items, matcher.match_many(texts, k=k), matcher.match_factchecks(texts, k=k), strict=True
+    ):
         item["matches"] = matches
+        item["fact_checks"] = checks
     return items

@@ -6,7 +6,8 @@
   (``doc.text[content_start:content_end]``). An analysis is re-embedded only when its stage
   versions changed; claims of documents whose analysis disappeared are removed.
 * ``documents``: one vector per document over its title and first sentences.
-* ``reference``: one vector per imported fact-checked claim (``store.load_reference_claims()``).
+* ``reference``: one vector per imported fact-checked claim (``store.load_reference_claims()``),
+  over its title and claim (:func:`~claimtrace.search.lexical.factcheck_text`).
 
 >>> from claimtrace.store import open_store
 >>> with open_store(":memory:") as store:
@@ -29,6 +30,7 @@ import numpy as np
 
 from claimtrace.embeddings import EMBED_DIM
 from claimtrace.model import DocAnalysis, Document
+from claimtrace.search.lexical import factcheck_text
 from claimtrace.search.vectors import NAMESPACES, VectorIndex, index_root
 from claimtrace.store.base import Store
 
@@ -230,7 +232,7 @@ def _sync_documents(
 def _sync_reference(
     store: Store, ix: VectorIndex, *, encode: EncodeFn, progress: ProgressFn | None
 ) -> tuple[int, int]:
-    refs = {reference_id(r): reference_text(r) for r in store.load_reference_claims()}
+    refs = {reference_id(r): factcheck_text(r) for r in store.load_reference_claims()}
     removed = ix.remove([i for i in ix.ids() if i not in refs])
     items = [(rid, text) for rid, text in refs.items() if text and rid not in ix]
     before = len(ix)

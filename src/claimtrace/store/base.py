@@ -48,6 +48,10 @@ class Store(ABC):
         """How many documents are stored."""
 
     @abstractmethod
+    def metadata_gaps(self) -> tuple[int, int, int]:
+        """``(documents, without a date, without an outlet)`` over the stored documents."""
+
+    @abstractmethod
     def document_ids(self) -> list[str]:
         """Every document id, in ingest order."""
 
@@ -144,6 +148,10 @@ class Store(ABC):
     @abstractmethod
     def load_reference_claims(self) -> list[dict[str, Any]]:
         """Imported fact-checks in import order, as given."""
+
+    @abstractmethod
+    def upsert_reference_claims(self, claims: list[dict[str, Any]]) -> tuple[int, int]:
+        """Store fact-checks by their ``id`` (a changed one is updated in place); return (new, updated)."""
 
     # -- search and state --------------------------------------------------------------------
     @abstractmethod

@@ -290,6 +290,14 @@ _FTS_POSTGRES = [
     "CREATE INDEX documents_tsv ON documents USING GIN (tsv)",
 ]
 
+# fact-check archives (``claimtrace factchecks import``): one row per archive claim id,
+# updated in place when a re-import changes it (rows stored before have no ref_id).
+_FACTCHECKS = [
+    "ALTER TABLE reference_claims ADD COLUMN ref_id TEXT",
+    "ALTER TABLE reference_claims ADD COLUMN publisher TEXT",
+    "CREATE UNIQUE INDEX reference_claims_ref_id ON reference_claims (ref_id)",
+]
+
 # who may use the database over HTTP (token digests only) and what they changed.
 _ACCESS = [
     """CREATE TABLE users (
@@ -329,6 +337,7 @@ _CARRIED_BY = ["ALTER TABLE narratives ADD COLUMN carried_by {json}"]
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(2, "full-text index over document title and text", [], _FTS_SQLITE, _FTS_POSTGRES),
+    Migration(3, "fact-check archive: reference claim id and publisher", _FACTCHECKS),
     Migration(4, "boilerplate spans set aside per document", _BOILERPLATE),
     Migration(5, "users (token digests, roles) and the audit log", _ACCESS),
     Migration(6, "narratives.carried_by: the outlets and speakers that repeat a narrative", _CARRIED_BY),

@@ -180,6 +180,13 @@ class SQLStore(AccessMixin, Store):
     def count_documents(self) -> int:
         return int(self._execute("SELECT count(*) FROM documents")[0][0])
 
+    def metadata_gaps(self) -> tuple[int, int, int]:
+        row = self._execute(
+            "SELECT count(*), sum(CASE WHEN published IS NULL OR published = '' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN outlet IS NULL OR outlet = '' THEN 1 ELSE 0 END) FROM documents"
+        )[0]
+        return int(row[0]), int(row[1] or 0), int(row[2] or 0)
+
     def document_ids(self) -> list[str]:
         return [r[0] for r in self._execute("SELECT id FROM documents ORDER BY seq")]
 
@@ -548,6 +555,49 @@ class SQLStore(AccessMixin, Store):
 
     def load_reference_claims(self) -> list[dict[str, Any]]:
         return [load(r[0]) for r in self._execute("SELECT data FROM reference_claims ORDER BY id")]
+
+    def upsert_reference_claims(self, claims: list[dict[str, Any]]) -> tuple[int, int]:
+        cols = "claim, rating, claimant, url, published, publisher, data, digest, imported_at"
+        new = updated = 0
+        stamp = now()
+        with self._transaction():
+            for lo in range(0, len(claims), PAGE):
+                chunk = claims[lo : lo + PAGE]
+                ids = [str(item["id"]) for item in chunk]
+                known = dict(
+                    self._execute(
+                        f"SELECT ref_id, digest FROM reference_claims WHERE ref_id IN ({marks(len(ids))})",
+                        ids,
+                    )
+                )
+                for rid, item in zip(ids, chunk, strict=True):
+                    digest = hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+                    if known.get(rid) == digest:
+                        continue
+                    values = (
+                        first_str(item, "text", "claim"),
+                        first_str(item, "rating"),
+                        first_str(item, "claimant"),
+                        first_str(item, "url"),
+                        first_str(item, "date"),
+                        first_str(item, "publisher"),
+                        dump(item),
+                        digest,
+                        stamp,
+                    )
+                    if rid in known:
+                        sets = ", ".join(f"{c.strip()} = ?" for c in cols.split(","))
+                        self._execute(f"UPDATE reference_claims SET {sets} WHERE ref_id = ?", (*values, rid))
+                        updated += 1
+                    else:
+                        rows = self._execute(
+                            insert_sql("reference_claims", cols + ", ref_id",
+                                       "ON CONFLICT (digest) DO NOTHING RETURNING id"),
+                            (*values, rid),
+                        )
+                        new += bool(rows)
+                    known[rid] = digest
+        return new, updated
 
     # -- state ------------------------------------------------------------------------------
     def get_state(self, key: str) -> Any:
