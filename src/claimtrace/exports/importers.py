@@ -426,32 +426,13 @@ def _json_records(raw: str, p: Path, problems: list[str] | None) -> list[tuple[i
 
 
 def _table_records(raw: str, p: Path, problems: list[str] | None) -> list[tuple[int, dict[str, Any]]]:
-    import io
+    from claimtrace.readers.tabular import table_rows
 
     first = raw.split("\n", 1)[0]
-    if p.name.lower().endswith((".tsv", ".tsv.gz", ".tab")):
-        delimiter = "\t"
-    else:
-        delimiter = max((",", ";", "\t", "|"), key=first.count)
-    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
-    except (csv.Error, StopIteration) as exc:
-        raise ReadError(E006, path=str(p), kind="CSV", line=1, detail=str(exc) or "no header") from None
-    out: list[tuple[int, dict[str, Any]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            _note(problems, p, start, f"malformed CSV: {exc}")
-            break  # the reader cannot resynchronise after a broken quote
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            _note(problems, p, start, f"{len(row)} cells where the header has {len(header)}")
-            continue
-        out.append((start, dict(zip(header, row, strict=True))))
-    return out
+    tsv = p.name.lower().endswith((".tsv", ".tsv.gz", ".tab"))
+    delimiter = "\t" if tsv else max((",", ";", "\t", "|"), key=first.count)
+    dialect = type("_Archive", (csv.excel,), {"delimiter": delimiter})
+    _, rows, skipped = table_rows(raw, path=str(p), dialect=dialect)
+    for line, reason in skipped:
+        _note(problems, p, line, reason)
+    return rows

@@ -37,7 +37,7 @@ from claimtrace.readers.options import ReadOptions, report_problem
 from claimtrace.readers.outlets import domain_outlet
 from claimtrace.readers.text import _to_document, parse_text
 
-__all__ = ["DEFAULT_FIELDS", "read_csv", "read_jsonl", "record_document"]
+__all__ = ["DEFAULT_FIELDS", "read_csv", "read_jsonl", "record_document", "table_rows"]
 
 _META_SKIP_LEN = 500
 
@@ -108,11 +108,16 @@ def _sniff_dialect(sample: str, path: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel_tab if best == "\t" else type("_D", (csv.excel,), {"delimiter": best})
 
 
-def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> list[Document]:
-    """Read a CSV/TSV file with a header row into documents."""
-    text = _text(data, path)
-    csv.field_size_limit(max(options.max_bytes, 1 << 17))
-    dialect = _sniff_dialect(text[:8192], path)
+def table_rows(
+    text: str, *, path: str, dialect: Any = None
+) -> tuple[list[str], list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
+    """A CSV/TSV text's header, its rows as ``(line, {column: cell})`` and the lines it skipped.
+
+    ``dialect`` defaults to one sniffed from the text (tab for ``.tsv``/``.tab`` paths). A row
+    with the wrong number of cells is skipped with its reason; an unterminated quote stops the
+    reading there (reported the same way). No header row raises E010.
+    """
+    dialect = dialect or _sniff_dialect(text[:8192], path)
     reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     try:
         header = next(reader)
@@ -121,12 +126,8 @@ def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> li
     except csv.Error as exc:
         raise ReadError(E006, path=path, kind="CSV", line=reader.line_num, detail=str(exc)) from None
     header = [h.strip().lstrip("\ufeff") for h in header]
-    if options.text_field not in header:
-        raise ReadError(E011, path=path, field=options.text_field, kind="CSV",
-                        fields=", ".join(header[:12]) or "none")
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[tuple[int, str]] = []
-    n = 0
     while True:
         start = reader.line_num + 1
         try:
@@ -141,10 +142,21 @@ def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> li
         if len(row) != len(header):
             problems.append((start, f"{len(row)} cells where the header has {len(header)}"))
             continue
-        n += 1
-        rows.append((n, dict(zip(header, row, strict=True))))
+        rows.append((start, dict(zip(header, row, strict=True))))
+    return header, rows, problems
+
+
+def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> list[Document]:
+    """Read a CSV/TSV file with a header row into documents."""
+    text = _text(data, path)
+    csv.field_size_limit(max(options.max_bytes, 1 << 17))
+    header, rows, problems = table_rows(text, path=path)
+    if options.text_field not in header:
+        raise ReadError(E011, path=path, field=options.text_field, kind="CSV",
+                        fields=", ".join(header[:12]) or "none")
     _report(problems, rows, path=path, kind="CSV")
-    return _documents(iter(rows), path=path, source=source, options=options, kind="CSV")
+    numbered = [(n, rec) for n, (_, rec) in enumerate(rows, 1)]
+    return _documents(iter(numbered), path=path, source=source, options=options, kind="CSV")
 
 
 def _documents(
