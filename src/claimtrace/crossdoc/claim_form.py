@@ -86,6 +86,8 @@ _SAY = (
     r"insisted|write|writes|wrote|state|states|stated|warn|warns|warned|argue|argues|argued|confirm|"
     r"confirms|confirmed|tell|tells|told|show|shows|showed|indicate|indicates|indicated)"
 )
+_WEEKDAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _LEAD_FRAMES = [
     # a headline label: "Report: X", "EXCLUSIVE - X", "Watch: X"
     re.compile(r"^(?:[A-Z][\w’']*(?:\s+[A-Z][\w’']*){0,2})\s*[:|–—-]\s+(?=\S)"),
@@ -107,9 +109,14 @@ _LEAD_FRAMES = [
     re.compile(
         r"^[A-Z][A-Z .'-]{2,30}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()]{1,30}\))?\s*(?:--|[-–—])\s+"
     ),
-    # a weekday left over from "said Monday that ..."
+    # a day left over from "said Monday that ...", "said on 4 March that ..."
     re.compile(
-        r"^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+that)?\s+(?=[a-z])"
+        rf"^(?:on\s+)?(?:{_WEEKDAY}|\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:\s+that)?\s+(?=[a-z])"
+    ),
+    # "Relk said (that)", "Officials told reporters": a speaker frame left inside the content
+    re.compile(
+        r"^(?:[A-Z][\w’'.-]*\s+){1,3}(?:said|says|told\s+\w+|claimed|claims|added|stated|insisted)"
+        r"(?:\s+that)?\s+(?=\w)"
     ),
     # "it is that X" (left from "how it is that X")
     re.compile(r"^it(?:\s+is|['’]s)\s+(?:that|because)\s+", re.IGNORECASE),
@@ -122,7 +129,9 @@ _LEAD_FRAMES = [
         re.IGNORECASE,
     ),
     # a dangling complementiser or preposition left by the attribution stage
-    re.compile(r"^(?:that|of|to|about|how|whether|on|for|with|as)\s+", re.IGNORECASE),
+    re.compile(
+        r"^(?:that|of|to|about|how(?:\s+(?:long|much|many|far|often|soon))?|whether|on|for|with|as)\s+", re.I
+    ),
 ]
 #: a leading adverbial or subordinate clause closed by a comma ("Since X, the EU has ...")
 _LEAD_CLAUSE = re.compile(
@@ -301,6 +310,23 @@ def _np_end(toks: Sequence[Tok], i: int, limit: int) -> int:
     return j
 
 
+#: first words of a subject that is no actor (a count, a quantifier, a negation)
+_NOT_ACTOR = {
+    "around",
+    "about",
+    "up",
+    "some",
+    "nearly",
+    "almost",
+    "over",
+    "more",
+    "every",
+    "each",
+    "no",
+    "all",
+    "any",
+    "one",
+}
 _DENY_CUE = re.compile(r"\b(?:den(?:y|ies|ied|ial)|reject|refut|dismiss|rebut|debunk)", re.IGNORECASE)
 
 
@@ -359,13 +385,16 @@ def claim_form(
     elif subject:
         words = [t for t in subject if is_word(t)]
         if len(words) == 1 and words[0].low in {"we", "i", "it", "they", "he", "she"} and speaker_name:
+            form.actor, form.actor_key = speaker_name, claim.speaker_key  # "X said it would ..."
             if claim.speaker_key:
-                form.actor_key = claim.speaker_key
-            form.actor = speaker_name
-        elif 0 < len(words) <= 8 and words[0].low not in SUBJECT_PRONOUNS:
+                form.values.append(SlotValue("actor", speaker_name, claim.speaker_key, lo, lo))
+        elif (
+            0 < len(words) <= 6
+            and words[0].low not in SUBJECT_PRONOUNS | _NOT_ACTOR
+            and not words[0].text[0].isdigit()
+        ):
+            # a bare noun phrase ("US forces"): shown in the form, not logged (only entities are)
             form.actor = text[subject[0].start : subject[-1].end].strip(" ,")
-    if form.actor is not None and form.actor_key is None:
-        form.values.append(SlotValue("actor", form.actor, "np:" + form.actor.lower(), lo, lo))
     for v in slots.values:
         if v.slot == "actor" and form.actor_key == v.key:
             form.values.append(v)
@@ -375,7 +404,7 @@ def claim_form(
         elif v.slot == "place":
             form.places.append(str(v.value))
             form.values.append(v)
-    tm = _TIME.search(content)
+    tm = _TIME.search(text, lo, hi)
     if tm is not None:
         value = re.sub(
             r"^(?:in|on|since|by|until|from|during|before|after)\s+", "", tm.group(0), flags=re.IGNORECASE
@@ -386,8 +415,8 @@ def claim_form(
                 "time",
                 value,
                 "time:" + value.lower(),
-                claim.content_start + tm.start(),
-                claim.content_start + tm.end(),
+                tm.start(),
+                tm.end(),
             )
         )
     core = text[lo:hi]

@@ -68,6 +68,18 @@ _TRANSFER = re.compile(
 _TARGET_PREPS = {"to", "in", "on", "into", "against", "inside", "at", "toward", "towards", "within", "onto"}
 _LOC_PREPS = {"in", "at", "near", "inside", "within", "from", "across", "around", "outside"}
 _STOP_NP = {
+    "through",
+    "via",
+    "across",
+    "near",
+    "at",
+    "into",
+    "over",
+    "under",
+    "during",
+    "against",
+    "toward",
+    "towards",
     "to",
     "for",
     "which",
@@ -292,6 +304,10 @@ def _np_after(text: str, start: int, end: int) -> tuple[str, int, int] | None:
         out.append((word, ws, we))
         if len(out) >= 6:
             break
+    while out and (
+        out[-1][0].lower() in _STOP_NP or out[-1][0].lower() in _DETERMINERS or out[-1][0] == "of"
+    ):
+        out.pop()  # never end a phrase on a function word ("the port of")
     if not out:
         return None
     phrase = text[out[0][1] : out[-1][2]]
