@@ -209,3 +209,12 @@ def test_claims_in_boilerplate_never_join_narratives() -> None:
                 inp.doc.layers.setdefault(LAYER, []).append(Span(c.start, c.end, LAYER))
     after = build_narratives(inputs, **params)  # type: ignore[arg-type]
     assert not {c for n in after for c in n.claims} & claim_ids
+
+
+def test_an_outlet_repeating_a_statement_is_recycling_a_claim_not_furniture() -> None:
+    quote = "Minister Orla Venn said the harbour tolls would rise again next year, whatever the council says."
+    docs = [_doc(i, f"{TOPICS[i]}\n\n{quote}", outlet="Valmor Courier", footer=None) for i in range(6)]
+    index = BoilerplateIndex().fit(docs)
+    assert all(index.check(d) == [] for d in docs)
+    # a tweet's signature line is not a heading
+    assert not headline_like("— Pell Dunmore (@pelldunmore) March 3, 2024")

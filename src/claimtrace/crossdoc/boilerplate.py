@@ -17,7 +17,9 @@ How (plain text, no HTML needed):
    floor rises with corpus size: ``corpus_rate`` of the documents). A passage that looks like
    furniture (a heading-like line, such as a link to another article, or a line holding a
    furniture sentence, below) needs only ``pair_min_docs`` documents. Very short passages
-   (``min_chars`` folded characters) are never counted.
+   (``min_chars`` folded characters) are never counted, nor are passages that report something
+   (a quotation of three words or more, a reporting verb): an outlet repeating a quote or an
+   attributed statement across articles is recycling a claim, which is what narratives track.
 3. **Copied stories are not furniture.** Outlets copying a story share many of its passages,
    and the copies are alike as wholes; furniture sits under unrelated articles. A candidate is
    kept as boilerplate only when the documents carrying it (up to ``sample_docs`` of them) are,
@@ -42,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re as stdre
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -68,9 +71,10 @@ LAYER = "boilerplate"
 CORPUS = "*"  # the corpus-wide scope; outlet scopes are "o:<outlet>"
 
 _LINE = re.compile(r"[^\n]+")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|tv|ru|uk|co|info|news)\b/?\S*", re.I)
-_DIGITS = re.compile(r"\d+")
-_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
+# folding runs on every line of every document: the standard library's engine is faster here
+_URL = stdre.compile(r"(?:https?://|www\.)\S+")
+_DIGITS = stdre.compile(r"\d+")
+_NONWORD = stdre.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _PIECE = re.compile(r"[^.!?]+(?:[.!?]+[\"'”’)\]]*|$)")
 
@@ -80,7 +84,7 @@ _LEXICON = re.compile(
       (?:quickly\s+|please\s+)?(?:share|post)\s+(?:this|the\s+best\s+of|your\s+(?:experiences?|thoughts|views|comments?))\b
     | (?:please\s+)?(?:subscribe|sign\s+up|register)\s+(?:to|for|now|here|today)\b
     | (?:like|follow)\s+us\s+(?:on|at)\b | join\s+(?:us|our)\s+(?:on|at|list|mailing|newsletter|telegram)\b
-    | click\s+here\b | (?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b
+    | (?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b
     | (?:read|see)\s+(?:more|all)\s+(?:on|at|from|of)\s+(?:the\s+)?[\p{Lu}\w]
     | read\s+all\s+the\s+latest\b | read\s+our\s+.{0,60}\blive\s+blog\b | most\s+read\s+in\b
     | (?:please\s+)?(?:support|donate\s+to)\s+(?:us|our\s+(?:work|journalism|site|efforts|mission))\b
@@ -93,6 +97,10 @@ _LEXICON = re.compile(
     | this\s+(?:article|story|piece)\s+(?:was\s+|is\s+)?(?:originally\s+)?
       (?:published|republished|appeared)\b
     | (?:sources?|references)\s+(?:for\s+this\s+article\s+)?include\s*:
+    | (?:(?:this\s+)?(?:article|story|post)\s+)?(?:posted|reprinted|republished|reproduced)
+      \s+with\s+permission\b
+    | (?:facebook|twitter|instagram|youtube|telegram|gab|vk)\s*:\s*(?:https?://|www\.|@)
+    | (?-i:\p{Lu}[\w.'-]+(?:\s+\p{Lu}[\w.'-]+){0,3})\s+(?:is|was)\s+(?:the\s+)?(?:author|co-?author)\s+of\b
     | (?:©|\(c\)|copyright\s+(?:©|\d{4}))
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -101,7 +109,9 @@ _LEXICON = re.compile(
 _LEXICON_ANY = re.compile(
     r"""(?:\bnewsletter\b.{0,60}\b(?:inbox|sign|subscribe)|\bunsubscribe\b|\bby\s+subscribing\b
     | \ball\s+rights\s+reserved\b | \bcookie\s+(?:policy|settings|preferences)\b
-    | \bmoney[-\s]back\s+guarantee\b
+    | \bmoney[-\s]back\s+guarantee\b | \bbest\s+price\s*:.{0,40}\bbuy\s+new\b
+    | \bcheck\s+amazon\s+for\s+pricing\b | \bclick\s+(?:here|the\s+(?:\w+\s+)?(?:link|button))\b
+    | \bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|article|story)\b
     | \bviews\s+(?:and\s+opinions\s+)?expressed\b.{0,80}\b(?:author|writer|contributor)s?\b
     | \bdo(?:es)?\s+not\s+necessarily\s+reflect\s+the\s+(?:views|position|opinions?)\b
     | \b(?:is|are)\s+available\s+without\s+charge\s+to\b
@@ -121,7 +131,18 @@ _PARAMS = (
     "sample_docs",
 )
 _URL_LINE = re.compile(r"^\W*(?:https?://|www\.)\S+$")  # a link on a line of its own (an embed)
+_QUOTED = re.compile(r"[“\"«„][^”\"»“\n]{0,300}?\w+(?:\s+[^”\"»“\s]+){2,}[^”\"»“\n]{0,300}?[”\"»]")
+_REPORTING = stdre.compile(r"\b(?:said|says|told|stated|claimed|announced|according\s+to)\b", stdre.I)
 _LEXICON_MAX = 300
+#: every pattern of the lexicon contains one of these (folded); lines without any skip the patterns
+_TRIGGERS = (
+    "share", "post", "subscrib", "sign up", "register", "follow", "like us", "join", "app", "read",
+    "see ", "support", "donate", "story for", "email", "pay for", "thank you", "repost", "try ",
+    "order", "authored", "published", "appeared", "include", "©", "(c)", "copyright", "permission",
+    "facebook", "twitter", "instagram", "youtube", "telegram", "gab", "vk", "author", "newsletter",
+    "rights reserved", "cookie", "money", "best price", "amazon", "contributed", "click", "views",
+    "reflect", "without charge", "let us know", "whatsapp", "viber", "curated",
+)  # fmt: skip
 _CLOSERS = "\"'”’»)] "  # longer lines or sentences are never furniture by lexicon
 
 
@@ -155,18 +176,31 @@ def is_furniture(piece: str) -> bool:
     piece = piece.strip()
     if not piece or len(piece) > _LEXICON_MAX:
         return False
+    return _triggered(piece.casefold()) and _furniture(piece)
+
+
+def _triggered(folded: str) -> bool:
+    """A cheap test before the patterns: every pattern holds one of :data:`_TRIGGERS`."""
+    return any(word in folded for word in _TRIGGERS)
+
+
+def _furniture(piece: str) -> bool:
     return bool(_LEXICON.match(piece) or _LEXICON_ANY.search(piece))
 
 
 def _lexicon_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Furniture within one line: the whole line, or the sentences of it that are furniture."""
     line = text[start:end]
-    if is_furniture(line) or _URL_LINE.match(line):
+    if _URL_LINE.match(line):
+        return [(start, end)]
+    if not _triggered(line.casefold()):
+        return []
+    if len(line) <= _LEXICON_MAX and _furniture(line):
         return [(start, end)]
     out = []
     for m in _PIECE.finditer(line):
         piece = m.group()
-        if piece.strip() and is_furniture(piece):
+        if piece.strip() and len(piece) <= _LEXICON_MAX and _furniture(piece.strip()):
             lead = len(piece) - len(piece.lstrip())
             out.append((start + m.start() + lead, start + m.start() + len(piece.rstrip())))
     return out
@@ -201,17 +235,25 @@ def _merge(spans: Iterable[tuple[int, int, str]], text: str) -> list[tuple[int, 
 
 def headline_like(line: str) -> bool:
     """A short line that reads as a heading or a link to another article, not as a sentence:
-    3-20 words, in capitals, or title case without a final full stop."""
+    3-20 words, in capitals, or title case without a final full stop (not a tweet's signature)."""
     words = line.split()
     if not 3 <= len(words) <= 20 or len(line) > 160:
         return False
     letters = [ch for ch in line if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters):
         return True
-    if line.rstrip(_CLOSERS)[-1:] in ".?!;,":
+    if line.rstrip(_CLOSERS)[-1:] in ".?!;," or line[:1] in "—–-" or "(@" in line:
         return False
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def reports_something(line: str) -> bool:
+    """Whether a line carries an attributed statement (a quotation of three words or more, or a
+    reporting verb): such passages are news even when an outlet repeats them."""
+    return bool(_REPORTING.search(line)) or (
+        any(q in line for q in "“\"«„") and bool(_QUOTED.search(line))
+    )
 
 
 @dataclass
@@ -220,6 +262,7 @@ class _Passage:
     end: int
     fp: int | None  # None: too short to count
     marked: bool = False  # looks like furniture (a heading, or a furniture sentence in it)
+    reports: bool = False  # carries an attributed statement (never boilerplate by repetition)
 
 
 def _doc_passages(text: str, min_chars: int, *, mark: bool = False) -> list[_Passage]:
@@ -227,8 +270,10 @@ def _doc_passages(text: str, min_chars: int, *, mark: bool = False) -> list[_Pas
     for s, e in passages(text):
         folded = fold(text[s:e])
         fp = fingerprint(folded) if len(folded) >= min_chars else None
-        marked = mark and fp is not None and (headline_like(text[s:e]) or bool(_lexicon_spans(text, s, e)))
-        out.append(_Passage(s, e, fp, marked))
+        lexicon = mark and fp is not None and bool(_lexicon_spans(text, s, e))
+        marked = lexicon or (mark and fp is not None and headline_like(text[s:e]))
+        reports = mark and fp is not None and not lexicon and reports_something(text[s:e])
+        out.append(_Passage(s, e, fp, marked, reports))
     return out
 
 
@@ -271,11 +316,13 @@ class BoilerplateIndex:
         scopes: list[int] = []
         scope_ids: dict[str, int] = {}
         marked: set[int] = set()
+        reporting: set[int] = set()
         for d, doc in enumerate(docs):
             scope = _scope(_doc_outlet(doc))
             sid = -1 if scope is None else scope_ids.setdefault(scope, len(scope_ids))
             found = _doc_passages(doc.text, self.min_chars, mark=True)
             marked.update(p.fp for p in found if p.marked and p.fp is not None)
+            reporting.update(p.fp for p in found if p.reports and p.fp is not None)
             for fp in {p.fp for p in found if p.fp is not None}:
                 fps.append(fp)
                 owners.append(d)
@@ -294,6 +341,8 @@ class BoilerplateIndex:
         order = rows[np.argsort(inverse[rows], kind="stable")]
         for rows_of in np.split(order, np.flatnonzero(np.diff(inverse[order])) + 1) if len(order) else []:
             fp = int(fp_arr[rows_of[0]])
+            if fp in reporting:
+                continue
             carriers = doc_arr[rows_of]
             hits: dict[str, np.ndarray] = {}
             if len(carriers) >= k_corpus or (len(carriers) >= self.pair_min_docs and fp in marked):
