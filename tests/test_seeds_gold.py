@@ -50,3 +50,15 @@ def test_seed_section_matches_gold(seeds_export: Path, section: str) -> None:
         timeout=120,
     )
     assert score.returncode == 0, score.stdout
+
+
+@pytest.mark.slow
+def test_seed_narrative_labels_are_statements(seeds_export: Path) -> None:
+    """Every narrative label on the seeds reads as a statement (``claim_form.fragment_reason``)."""
+    import json
+
+    from claimtrace.crossdoc.claim_form import fragment_reason
+
+    labels = [n["label"] for n in json.loads(seeds_export.read_text(encoding="utf-8"))["narratives"]]
+    assert labels
+    assert [(x, fragment_reason(x)) for x in labels if fragment_reason(x)] == []

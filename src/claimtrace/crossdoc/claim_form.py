@@ -124,10 +124,14 @@ _LEAD_FRAMES = [
     re.compile(r"^according\s+to\s+[^,]{1,80},\s+", re.IGNORECASE),
     # discourse openers
     re.compile(
-        r"^(?:and|but|yet|so|also|even so|additionally|however|moreover|meanwhile|furthermore|in fact|indeed|"
-        r"still|now|then|thus|therefore|instead|besides|in addition|notably|in other words|again)\b,?\s+",
+        r"^(?:and|but|also|even so|additionally|however|moreover|meanwhile|furthermore|in fact|indeed|"
+        r"besides|in addition|notably|in other words)\b,?\s+",
         re.IGNORECASE,
     ),
+    # openers that are adverbs of the clause unless a comma sets them off ("Now is the time")
+    re.compile(r"^(?:yet|so|still|now|then|thus|therefore|instead|again),\s+", re.IGNORECASE),
+    # a date left over from "said on February 8, 2023 that ..."
+    re.compile(r"^(?:[A-Z][a-z]+\.?\s+)?\d{1,2},?\s+(?:19|20)\d{2}(?:\s+that)?\s+"),
     # a dangling complementiser or preposition left by the attribution stage
     re.compile(
         r"^(?:that|of|to|about|how(?:\s+(?:long|much|many|far|often|soon))?|whether|on|for|with|as)\s+", re.I
@@ -634,6 +638,8 @@ def canonical_statement(
             out = out.replace(q, "")
     if out.count("(") != out.count(")"):
         out = out.replace("(", "").replace(")", "")
+    if out.count("‘") > out.count("’"):
+        out = out.replace("‘", "")
     out = out.strip(" ,;:-–—'‘’")
     return out[:1].upper() + out[1:]
 
