@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimtrace.crossdoc.stories import StoryClusterer
 from claimtrace.evaluation.headlines import evaluate_headlines, load_headlines
@@ -53,8 +56,26 @@ def test_emergent_and_uci_layouts(tmp_path: Path) -> None:
 def test_missing_columns_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     _write_csv(bad, ["a", "b"], [["1", "2"]])
-    with pytest.raises(ValueError, match="no headline/story columns"):
+    with pytest.raises(ValueError, match="no row with a headline and a story"):
         load_headlines(bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=8)), min_size=1, max_size=12))
+def test_any_csv_loads_the_rows_that_have_both_fields(rows: list[tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "h.csv"
+        _write_csv(path, ["headline", "story"], [list(r) for r in rows])
+        with open(path, encoding="utf-8", newline="") as fh:
+            stored = [(r["headline"], r["story"]) for r in csv.DictReader(fh)]
+        want = [(t, s) for t, s in stored if t and s]
+        if not want:
+            with pytest.raises(ValueError):
+                load_headlines(path)
+            return
+        docs, gold = load_headlines(path)
+        assert [(d.text, g) for d, g in zip(docs, gold, strict=True)] == want
+        assert len({d.id for d in docs}) == len(docs)
 
 
 def test_scores_a_clustering(tmp_path: Path) -> None:

@@ -68,17 +68,15 @@ def load_headlines(path: str | Path) -> tuple[list[StoryDoc], list[str]]:
     for n, row in enumerate(_rows(Path(path))):
         text, story = _pick(row, _TEXT), _pick(row, _GOLD)
         if text is None or story is None:
-            if n == 0 and not docs:
-                raise ValueError(
-                    f"{path}: no headline/story columns (expected one of {', '.join(_TEXT)} "
-                    f"and one of {', '.join(_GOLD)})"
-                )
-            continue
+            continue  # a row without a headline or a gold story is not scored
         doc_id = _pick(row, _ID) or f"row{n}"
         docs.append(StoryDoc(id=doc_id, text=text, published=_date(_pick(row, _DATE))))
         gold.append(story)
     if not docs:
-        raise ValueError(f"{path}: no headlines")
+        raise ValueError(
+            f"{path}: no row with a headline and a story (columns: one of {', '.join(_TEXT)} "
+            f"and one of {', '.join(_GOLD)})"
+        )
     return docs, gold
 
 
