@@ -84,12 +84,16 @@ def stories(
 
     if (ecbplus is None) == (headlines is None):
         raise typer.BadParameter("give one of --ecbplus or --headlines")
-    if headlines is not None:
-        from claimtrace.evaluation.headlines import evaluate_headlines
+    try:
+        if headlines is not None:
+            from claimtrace.evaluation.headlines import evaluate_headlines
 
-        result = evaluate_headlines(headlines)
-    else:
-        result = evaluate_ecbplus(str(ecbplus), split=split)
+            result = evaluate_headlines(headlines)
+        else:
+            result = evaluate_ecbplus(str(ecbplus), split=split)
+    except ValueError as exc:  # a file without what the scorer needs: one line
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(json.dumps(result) if as_json else format_report(result))
 
 
