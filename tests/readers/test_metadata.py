@@ -198,3 +198,22 @@ def test_path_metadata_never_crashes_and_dates_are_iso(name: str) -> None:
 @given(digits=st.from_regex(r"[0-9]{6,9}", fullmatch=True))
 def test_ids_in_file_names_are_not_dates(digits: str) -> None:
     assert path_date(f"/corpus/EN_CC_{digits}.txt") is None
+
+
+def test_html_meta_tags(tmp_path: Path) -> None:
+    head = (
+        '<meta property="og:site_name" content="Kessa Herald">'
+        '<meta property="article:published_time" content="2023-05-06T10:00:00Z">'
+        '<meta name="author" content="Ada Quill">'
+        '<link rel="canonical" href="https://www.kessa-herald.example/news/fees">'
+    )
+    paragraphs = "".join(f"<p>{line}</p>" for line in BODY.split("\n\n"))
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head><title>Fees rise</title>{head}</head><body><article><h1>Fees rise</h1>"
+        f"{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
+    [doc] = read_path(str(page))
+    assert (doc.outlet, doc.published, doc.author) == ("Kessa Herald", "2023-05-06", "Ada Quill")
+    assert doc.meta["url"] == "https://www.kessa-herald.example/news/fees"

@@ -132,8 +132,19 @@ def timeline_svg(
             )
     parts.extend(dots)
     parts.append("</svg>")
-    note = f'<p class="muted small">{undated} undated document(s) not shown.</p>' if undated else ""
-    return "".join(parts) + note
+    hint = _date_hint(undated, len(rows))
+    note = f'<p class="muted small">{undated} undated document(s) not shown.{hint}</p>'
+    return "".join(parts) + (note if undated else "")
+
+
+def _date_hint(undated: int, total: int) -> str:
+    """When more than a fifth are undated: the ingest options that give documents their dates."""
+    if undated * 5 <= total:
+        return ""
+    return (
+        " Dates come from <code>claimtrace ingest --metadata FILE.csv</code> (columns source, date, "
+        "outlet...) or dates in file names (<code>site_2016-09-12_title.txt</code>) when ingesting."
+    )
 
 
 def legend_html(*, chart_id: str | None = None) -> str:

@@ -36,10 +36,11 @@ REFERENCE_MIN = 0.6
 #: Reference claims looked at per query vector.
 REFERENCE_K = 3
 #: Weight of the BM25 score (divided by the query's best) added to the cosine when ranking an
-#: archive's fact-checks; chosen on the CheckThat train splits (docs/quality.md).
-LEXICAL_WEIGHT = 0.25
-#: Fact-checks taken from each of the vector index and BM25 before fusing.
+#: archive's fact-checks; chosen on the CheckThat 2020 and 2022 train splits (docs/quality.md).
+LEXICAL_WEIGHT = 0.3
+#: Fact-checks taken from the vector index, and from BM25, before fusing.
 CANDIDATES = 100
+LEXICAL_CANDIDATES = 30
 #: Sentences shorter than this (words) are not matched when an article has no claims.
 MIN_SENTENCE_WORDS = 6
 
@@ -212,21 +213,7 @@ class Matcher:
         out: list[list[dict[str, Any]]] = []
         for row, (text, hits) in enumerate(zip(texts, near, strict=True)):
             cosine = dict(hits)
-            lex: dict[str, float] = {}
-            if bm25 is not None and lexical is not None:
-                scores = bm25[row]
-                top = float(scores.max()) if len(scores) else 0.0
-                if top > 0:
-                    best = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
-                    lex = {lexical.ids[int(j)]: float(scores[j]) / top for j in best if scores[j] > 0}
-                    for rid in cosine:
-                        j = self._lexical_ids.get(rid)
-                        if j is not None:
-                            lex[rid] = float(scores[j]) / top
-                    missing = [rid for rid in lex if rid not in cosine and rid in ref]
-                    if missing:
-                        sims = ref.vectors(missing) @ (qvecs[row] / max(np.linalg.norm(qvecs[row]), 1e-9))
-                        cosine.update(zip(missing, map(float, sims), strict=True))
+            lex = self._lexical_hits(bm25[row], cosine, qvecs[row]) if bm25 is not None else {}
             fused = {rid: c + LEXICAL_WEIGHT * lex.get(rid, 0.0) for rid, c in cosine.items()}
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
             results = []
@@ -246,6 +233,31 @@ class Matcher:
                 )
             out.append(results)
         return out
+
+    def _lexical_hits(
+        self, scores: np.ndarray, cosine: dict[str, float], qvec: np.ndarray
+    ) -> dict[str, float]:
+        """BM25 scores divided by the best, for the best BM25 hits and the vector candidates.
+
+        BM25 hits that the vector index did not return get their exact cosine added to ``cosine``.
+        """
+        top = float(scores.max()) if len(scores) else 0.0
+        if top <= 0 or self._lexical is None:
+            return {}
+        ids = self._lexical.ids
+        n_best = min(LEXICAL_CANDIDATES, len(scores) - 1)
+        lex = {ids[int(j)]: float(scores[j]) / top for j in np.argpartition(-scores, n_best)[: n_best + 1]}
+        lex = {rid: s for rid, s in lex.items() if s > 0}
+        for rid in cosine:
+            j = self._lexical_ids.get(rid)
+            if j is not None:
+                lex[rid] = float(scores[j]) / top
+        ref = self.indexes["reference"]
+        missing = [rid for rid in lex if rid not in cosine and rid in ref]
+        if missing:
+            sims = ref.vectors(missing) @ (qvec / max(float(np.linalg.norm(qvec)), 1e-9))
+            cosine.update(zip(missing, map(float, sims), strict=True))
+        return lex
 
     def _lexical_index(self) -> LexicalIndex | None:
         """The archive's BM25 index when it is current (rebuilt here only when syncing)."""
