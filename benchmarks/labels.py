@@ -1,6 +1,6 @@
 """Count fragment labels among the narratives of a corpus (``claim_form.fragment_reason``).
 
-usage: .venv/bin/python benchmarks/labels.py [EXPORT.json | DIR] [--show N] [--db FILE] [--src DIR]
+usage: .venv/bin/python benchmarks/labels.py [EXPORT.json | DIR] [--show N] [--db FILE] [--src DIR] [--time]
 
 Given a directory of articles (default: the 399 SemEval-2025 Task 10 EN training articles in
 ``../shared/benchdata/semeval2025_task10/train_dec2024_release_EN/raw-documents``), runs
@@ -9,7 +9,8 @@ counts the narrative labels that are fragments, by reason; given an export JSON,
 labels. ``--show N`` prints N labels (fragments first). The check is the one the tests apply:
 no finite predicate, a first word that is a preposition or complementiser, an ellipsis or a
 dangling word at the end. ``--src OTHER/src`` runs another checkout's claimtrace for the
-analysis (the fragment check is always this checkout's).
+analysis (the fragment check is always this checkout's). ``--time`` (with ``--db``) also times
+``claim_form`` (and ``extract_slots`` alone) over every stored claim.
 """
 
 from __future__ import annotations
@@ -43,6 +44,24 @@ def _export(corpus: Path, db: str | None, src: str | None) -> dict:
         return json.loads(out.read_text(encoding="utf-8"))
 
 
+def _time_forms(db: str) -> None:
+    from claimtrace.crossdoc.claim_form import claim_form
+    from claimtrace.crossdoc.slots import extract_slots
+    from claimtrace.store import open_store
+
+    store = open_store(db)
+    items = []
+    for an in store.load_analyses():
+        doc = store.get_document(an.doc_id)
+        items += [(c, an, doc.text) for c in an.claims] if doc is not None else []
+    for name, fn in (("slots", extract_slots), ("form", claim_form)):
+        t = time.perf_counter()
+        for c, an, text in items:
+            fn(c, text=text, mentions=an.mentions, quantities=an.quantities)
+        ms = (time.perf_counter() - t) / max(1, len(items)) * 1e3
+        print(f"{name}: {ms:.3f} ms per claim over {len(items)} claims")
+
+
 def main(argv: list[str]) -> None:
     show = int(argv[argv.index("--show") + 1]) if "--show" in argv else 0
     db = argv[argv.index("--db") + 1] if "--db" in argv else None
@@ -67,6 +86,8 @@ def main(argv: list[str]) -> None:
             }
         )
     )
+    if "--time" in argv and db:
+        _time_forms(db)
     for label in sorted(labels, key=lambda x: reasons[x] is None)[:show]:
         print(f"{reasons[label] or 'ok':>22}  {label}")
 
