@@ -40,7 +40,9 @@ def test_export_claim_form_and_carried_by(tmp_path: Path) -> None:
     store.save_analyses([DocAnalysis(doc.id, mentions=mentions, quantities=[q], claims=[claim])])
     store.replace_entities([Entity("E-q", "gaz:bureau-q", "Bureau Q", "ORG", [])])
     carried = [{"outlet": "Iota", "doc": doc.id, "date": "2023-04-01"}]
-    store.save_narratives([Narrative("n1", "Bureau Q shipped about 40 drones", documents=[doc.id], carried_by=carried)])
+    store.save_narratives(
+        [Narrative("n1", "Bureau Q shipped about 40 drones", documents=[doc.id], carried_by=carried)]
+    )
     data = build_export(store)
     form = data["claims"][0]["form"]
     # "it" is the denying speaker: the form describes the denied claim, affirmatively

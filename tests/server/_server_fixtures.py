@@ -236,7 +236,12 @@ def build(db: Path, *, hostile: bool = False) -> dict[str, Any]:
             ],
             carried_by=[
                 {"outlet": by_key["wire"]["outlet"], "doc": d["wire"], "date": by_key["wire"]["published"]},
-                {"speaker": "Oda Raskin", "entity": None, "doc": d["wire"], "date": by_key["wire"]["published"]},
+                {
+                    "speaker": "Oda Raskin",
+                    "entity": None,
+                    "doc": d["wire"],
+                    "date": by_key["wire"]["published"],
+                },
             ],
             stances=[
                 {"doc": d["wire"], "stance": "AMPLIFIES", "evidence": evidence("wire")},
