@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimtrace.cli import factchecks as fc_cli
@@ -15,7 +17,7 @@ from claimtrace.cli.eval_match import register as register_eval
 from claimtrace.evaluation.checkthat import map_at_k, precision_at_1, read_qrels, read_queries
 from claimtrace.exports.importers import import_factchecks
 from claimtrace.search.archive import import_archives
-from claimtrace.search.lexical import DIRNAME, clean_query
+from claimtrace.search.lexical import DIRNAME, LexicalIndex, clean_query
 from claimtrace.search.match import Matcher, match_factchecks
 from claimtrace.search.vectors import index_root
 from claimtrace.store import open_store
@@ -179,3 +181,17 @@ def test_checkthat_scoring(tmp_path: Path) -> None:
     r = tmp_path / "r.txt"
     r.write_text("1 0 v1 1\n1 0 v2 0\n2\t0\tv3\t1\n", encoding="utf-8")
     assert read_qrels(r) == {"1": {"v1"}, "2": {"v3"}}
+
+
+_INDEX = LexicalIndex.build(["a"], ["a bridge in Kessel"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_query_terms_match_the_index_tokenizer(text: str) -> None:
+    bm25s = pytest.importorskip("bm25s")
+    stemmer = pytest.importorskip("Stemmer").Stemmer("english")
+    expected = bm25s.tokenize([text], stopwords="en", stemmer=stemmer, show_progress=False, return_ids=False)[
+        0
+    ]
+    assert _INDEX.tokens(text) == [t for t in expected if t]

@@ -45,6 +45,20 @@ def _bm25s() -> Any:
     return require("bm25s", "crossdoc", "fact-check matching")
 
 
+#: bm25s's default token pattern (words of two or more characters)
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORDS: frozenset[str] | None = None
+
+
+def _stopwords() -> frozenset[str]:
+    global _STOPWORDS
+    if _STOPWORDS is None:
+        from bm25s.stopwords import STOPWORDS_EN
+
+        _STOPWORDS = frozenset(STOPWORDS_EN)
+    return _STOPWORDS
+
+
 class LexicalIndex:
     """BM25 scores of a query against every indexed text (ids in index order)."""
 
@@ -65,16 +79,18 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def tokens(self, text: str) -> list[str]:
+        """A query's terms as the index has them (``bm25s.tokenize``'s rule, without its per-call setup)."""
+        words = [w for w in _TOKEN.findall(text.lower()) if w not in _stopwords()]
+        return list(self._stem.stemWords(words)) if words else []
+
     def scores(self, queries: Sequence[str]) -> np.ndarray:
         """BM25 score of each query (rows) against each indexed text (columns)."""
-        bm25s = _bm25s()
         out = np.zeros((len(queries), len(self.ids)), dtype=np.float32)
         if not self.ids:
             return out
-        tokens = bm25s.tokenize(
-            list(queries), stopwords="en", stemmer=self._stem, show_progress=False, return_ids=False
-        )
-        for row, toks in enumerate(tokens):
+        for row, query in enumerate(queries):
+            toks = self.tokens(query)
             if toks:
                 out[row] = self._retriever.get_scores(toks)
         return out
