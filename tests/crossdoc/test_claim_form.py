@@ -280,3 +280,26 @@ def test_statement_never_ends_open(words: list[str]) -> None:
     assert not got.endswith(("…", "...", ",", ";", ":"))
     assert len(got) <= max(60, len(" ".join(words)))
     assert got == "" or not got[0].isalpha() or got[0].isupper()
+
+
+def test_label_falls_back_to_the_sentence_when_every_claim_is_a_fragment() -> None:
+    docs = [
+        make(
+            f"s{i}",
+            f"Bureau Q declared him to be wrongfully detained by Valdoria. Story {i} ends here.",
+            [
+                {
+                    "content": "him to be wrongfully detained by Valdoria",
+                    "speaker": "Bureau Q",
+                    "cue": "declared",
+                }
+            ],
+            date=f"2023-0{i + 1}-01",
+            outlet=f"Outlet {i}",
+        )
+        for i in range(2)
+    ]
+    b = NarrativeBuilder(now="T").fit(docs, entities=entities())
+    (n,) = b.narratives()
+    assert is_fragment(canonical_statement("him to be wrongfully detained by Valdoria"))
+    assert n.label.startswith("Bureau Q declared him to be wrongfully detained") and not is_fragment(n.label)

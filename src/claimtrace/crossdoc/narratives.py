@@ -86,7 +86,7 @@ from typing import Any
 import numpy as np
 
 from claimtrace.crossdoc.boilerplate import inside_boilerplate
-from claimtrace.crossdoc.claim_form import ClaimForm, claim_form, is_fragment
+from claimtrace.crossdoc.claim_form import ClaimForm, canonical_statement, claim_form, is_fragment
 from claimtrace.crossdoc.claimvecs import ClaimVectorCache, recurring_claims
 from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
@@ -650,8 +650,9 @@ class NarrativeBuilder(ClaimClustering):
 
         The sentence is the statement (``claim_form.canonical_statement``) of the most central
         claim among the first few that is no fragment (``claim_form.is_fragment``), preferring
-        one with a named actor; when all of those are fragments, of any claim that is not; the
-        most central claim's statement when every one is.
+        one with a named actor; when all of those are fragments, of any claim that is not; then
+        of the sentence carrying one of the 20 most central claims; the most central claim's
+        statement when every one is a fragment.
         """
         vec_rows = [r for r in rows if r.id in self.vecs_]
         if vec_rows:
@@ -669,6 +670,10 @@ class NarrativeBuilder(ClaimClustering):
             return (is_fragment(form.statement), form.actor is None, k)
 
         best = forms[pool[min(range(len(pool)), key=rank)].id].statement
+        if is_fragment(best):  # no claim states it whole: try the sentences that carry the claims
+            sentences = (self.inputs_[r.inp].doc.text[r.claim.start : r.claim.end] for r in ranked[:20])
+            whole = (canonical_statement(x, max_chars=self.label_chars) for x in sentences)
+            best = next((x for x in whole if not is_fragment(x)), best)
         if not best:
             best = " ".join(pool[0].text.split())[: self.label_chars]
         names = [self._name(k, rows) for k in top[:3]]
