@@ -86,8 +86,13 @@ _LEXICON = re.compile(
     | (?:like|follow)\s+us\s+(?:on|at)\b | join\s+(?:us|our)\s+(?:on|at|list|mailing|newsletter|telegram)\b
     | (?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b
     | (?:read|see)\s+(?:more|all)\s+(?:on|at|from|of)\s+(?:the\s+)?[\p{Lu}\w]
-    | read\s+all\s+the\s+latest\b | read\s+our\s+.{0,60}\blive\s+blog\b | most\s+read\s+in\b
-    | (?:please\s+)?(?:support|donate\s+to)\s+(?:us|our\s+(?:work|journalism|site|efforts|mission))\b
+    | read\s+all\s+the\s+latest\b
+    | (?:यह\s+भी\s+पढ़ें|читайте\s+также|leia\s+(?:também|mais)|прочетете\s+(?:още|също)|вижте\s+още
+      |lire\s+aussi|lesen\s+sie\s+auch|lee\s+también)
+    | read\s+our\s+.{0,60}\blive\s+blog\b | most\s+read\s+in\b
+    | (?:please\s+)?(?:help\s+)?(?:support|donate\s+to)\s+
+      (?:us|our\s+(?:work|journalism|site|efforts|mission))\b
+    | pre-?order\b | (?:источник|source|fonte|източник)\s*:?\s*(?:новостной\s+сайт\s+)?[\w.-]+\.[a-z]{2,4}\b
     | do\s+you\s+have\s+a\s+story\s+for\b | email\s+us\s+at\b
     | (?:you\s+can\s+)?(?:get\s+in\s+touch|contact)\s+(?:with\s+)?[\p{Lu}]\w+\s+(?:by|via|at)\s+email
     | we\s+pay\s+for\s+your\s+stories\b
@@ -112,6 +117,10 @@ _LEXICON_ANY = re.compile(
     | \bmoney[-\s]back\s+guarantee\b | \bbest\s+price\s*:.{0,40}\bbuy\s+new\b
     | \bcheck\s+amazon\s+for\s+pricing\b | \bclick\s+(?:here|the\s+(?:\w+\s+)?(?:link|button))\b
     | \bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|article|story)\b
+    | \(email\s+(?:him|her|them|me)\) | \btake\s+our\s+poll\b | \bstory\s+continues\s+below\b
+    | ^\W*editors?(?:'|’)?s?\s+note\s*:
+    | \bзапрещенн?\w*\s+(?:в\s+)?(?:России|РФ)\b | \bпризнанн\w+\s+(?:в\s+РФ\s+)?экстремистск
+    | \bиспользуя\s+материалы\b
     | \bviews\s+(?:and\s+opinions\s+)?expressed\b.{0,80}\b(?:author|writer|contributor)s?\b
     | \bdo(?:es)?\s+not\s+necessarily\s+reflect\s+the\s+(?:views|position|opinions?)\b
     | \b(?:is|are)\s+available\s+without\s+charge\s+to\b
@@ -141,7 +150,9 @@ _TRIGGERS = (
     "order", "authored", "published", "appeared", "include", "©", "(c)", "copyright", "permission",
     "facebook", "twitter", "instagram", "youtube", "telegram", "gab", "vk", "author", "newsletter",
     "rights reserved", "cookie", "money", "best price", "amazon", "contributed", "click", "views",
-    "reflect", "without charge", "let us know", "whatsapp", "viber", "curated",
+    "reflect", "without charge", "let us know", "whatsapp", "viber", "curated", "poll", "continues below",
+    "note", "запрещен", "экстремист", "используя", "पढ़ें", "читайте", "leia", "прочетете", "вижте", "lire",
+    "lesen", "lee ", "order", "источник", "source", "fonte", "източник",
 )  # fmt: skip
 _CLOSERS = "\"'”’»)] "  # longer lines or sentences are never furniture by lexicon
 
@@ -235,14 +246,19 @@ def _merge(spans: Iterable[tuple[int, int, str]], text: str) -> list[tuple[int, 
 
 def headline_like(line: str) -> bool:
     """A short line that reads as a heading or a link to another article, not as a sentence:
-    3-20 words, in capitals, or title case without a final full stop (not a tweet's signature)."""
+    3-20 words, in capitals, in title case without a final full stop, or cut short with "..."
+    (not a tweet's signature)."""
     words = line.split()
     if not 3 <= len(words) <= 20 or len(line) > 160:
         return False
     letters = [ch for ch in line if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters):
         return True
-    if line.rstrip(_CLOSERS)[-1:] in ".?!;," or line[:1] in "—–-" or "(@" in line:
+    if line[:1] in "—–-" or "(@" in line:
+        return False
+    if line.rstrip().endswith(("...", "…")):  # a truncated teaser: a link to another article
+        return True
+    if line.rstrip(_CLOSERS)[-1:] in ".?!;,":
         return False
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
