@@ -53,6 +53,30 @@ def cache_dir() -> Path:
     return path
 
 
+def plan_batches(lengths: Sequence[int], *, batch_size: int, budget: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` batches over texts of ``lengths`` tokens (sorted ascending).
+
+    A batch holds at most ``batch_size`` texts, and ``texts x longest x max(longest, 64)``
+    stays within ``budget x 64``: attention memory grows with the square of the length, so
+    256-token texts go 16 times fewer at a time than 64-token ones.
+
+    >>> plan_batches([10] * 5 + [256] * 10, batch_size=64, budget=4096)
+    [(0, 5), (5, 9), (9, 13), (13, 15)]
+    """
+    batches: list[tuple[int, int]] = []
+    start = 0
+    while start < len(lengths):
+        stop = start + 1
+        while stop < len(lengths) and stop - start < batch_size:
+            longest = max(lengths[start], lengths[stop])
+            if (stop - start + 1) * longest * max(longest, 64) > budget * 64:
+                break
+            stop += 1
+        batches.append((start, stop))
+        start = stop
+    return batches
+
+
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -92,8 +116,12 @@ def _export_onnx(target: Path) -> None:
             str(fp32),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
             output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                          "last_hidden_state": axes},
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "last_hidden_state": axes,
+            },
             opset_version=17,
             dynamo=False,
         )
@@ -127,23 +155,17 @@ class OnnxEncoder:
         if not texts:
             return np.zeros((0, EMBED_DIM), dtype=np.float32)
         out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-        # sort by length so each batch pads little; tokenise a chunk at a time, and cap the
-        # tokens of a batch (batch x longest) so a batch of long texts stays small in memory
+        # sort by length so each batch pads little; tokenise a chunk at a time, and bound each
+        # batch's size (see plan_batches) so a batch of long texts stays small in memory
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         budget = batch_size * 64
         for lo in range(0, len(order), 16 * batch_size):
             chunk = order[lo : lo + 16 * batch_size]
             ids_of = [e.ids for e in self.tokenizer.encode_batch([texts[i] or " " for i in chunk])]
-            start = 0
-            while start < len(chunk):
-                stop = start + 1
-                while stop < len(chunk) and stop - start < batch_size:
-                    longest = max(len(ids_of[start]), len(ids_of[stop]))
-                    if (stop - start + 1) * longest > budget:
-                        break
-                    stop += 1
+            for start, stop in plan_batches(
+                [len(ids) for ids in ids_of], batch_size=batch_size, budget=budget
+            ):
                 out[chunk[start:stop]] = self._pooled(ids_of[start:stop])
-                start = stop
         return _normalise(out)
 
     def _pooled(self, rows: list[list[int]]) -> np.ndarray:

@@ -47,3 +47,17 @@ def test_cap_document_notes_the_cut() -> None:
     }
     assert [s.start for s in capped.layers["x"]] == [0]
     assert cap_document(capped, limit=100) is capped
+
+
+@given(st.lists(st.integers(min_value=1, max_value=256), max_size=300), st.sampled_from([1, 16, 64]))
+def test_encoder_batches_are_bounded(lengths: list[int], batch_size: int) -> None:
+    from claimtrace.embeddings import plan_batches
+
+    lengths.sort()
+    budget = 64 * 64
+    batches = plan_batches(lengths, batch_size=batch_size, budget=budget)
+    assert [i for a, b in batches for i in range(a, b)] == list(range(len(lengths)))  # each text once
+    for a, b in batches:
+        longest = max(lengths[a:b])
+        assert b - a <= batch_size
+        assert b - a == 1 or (b - a) * longest * max(longest, 64) <= budget * 64
