@@ -197,6 +197,8 @@ def _subject_like(toks: Sequence[Tok], i: int) -> bool:
         return True
     if p.text in {"”", '"', "’", ")", "'"}:
         return True
+    if p.text == "," and i >= 2 and capitalised(toks[i - 2]) and not is_noun(toks[i].low):
+        return True  # the verb after an appositive name: "Pu'er, southwest China, embodies"
     if not is_word(p):
         return False
     if p.text[:1].isdigit():

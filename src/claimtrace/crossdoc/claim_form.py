@@ -534,6 +534,15 @@ def _shorten(toks: list[Tok], pred: Pred | None, max_words: int, max_chars: int)
         if cut is None:
             break
         keep = cut
+    if length(keep) > 2 * max_chars:  # still long: drop trailing conjuncts ("..., and is an example")
+        keep = next(
+            (
+                k
+                for k in range(keep - 1, floor, -1)
+                if toks[k].low in {",", ";", "and", "or"} and length(k) <= 2 * max_chars
+            ),
+            keep,
+        )
     while keep > floor:
         last = toks[keep - 1]
         if last.text in {"”", '"', ")", "’"} and keep - 2 >= 0 and is_word(toks[keep - 2]):
