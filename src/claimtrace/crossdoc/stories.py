@@ -47,7 +47,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from sys import intern
 from typing import Any
@@ -174,6 +174,7 @@ class StoryClusterer:
             self.index_: dict[str, dict[str, None]] = {}  # term -> story ids, least recent first
             self.indexed_: dict[str, tuple[str, ...]] = {}
             self.docs_: dict[str, _DocRecord] = {}  # arrival order
+            self.recent_short_: deque[str] = deque(maxlen=self.short_window)  # last short documents
 
     # ----------------------------------------------------------------------------- features
 
@@ -317,8 +318,7 @@ class StoryClusterer:
         self.near_ = {}
         if not batch or self.short_neighbours <= 0:
             return
-        earlier = [(d, rec.emb) for d, rec in self.docs_.items() if rec.short and rec.emb is not None]
-        earlier = earlier[-self.short_window :]
+        earlier = [(d, self.docs_[d].emb) for d in self.recent_short_ if self.docs_[d].emb is not None]
         ids = [d for d, _ in earlier] + [p.doc.id for p in batch]
         rows = [np.asarray(e, dtype=np.float32) for _, e in earlier] + [np.asarray(p.emb) for p in batch]
         vectors = np.stack(rows).astype(np.float32)
@@ -398,6 +398,8 @@ class StoryClusterer:
         cl.docs.append(p.doc.id)
         if p.doc.id not in self.docs_:
             self.docs_[p.doc.id] = _DocRecord(p.vec, p.doc.published, p.doc.title, emb=p.emb, short=p.short)
+            if p.short:
+                self.recent_short_.append(p.doc.id)
         if p.day is not None and p.doc.published:
             pub = p.doc.published[:10]
             cl.first = pub if cl.first is None or pub < cl.first else cl.first
@@ -657,7 +659,8 @@ class StoryClusterer:
 
     def fit(self, docs: Sequence[StoryDoc]) -> StoryClusterer:
         """Forget any state and cluster ``docs``."""
-        for name in ("n_docs_", "seq_", "df_", "clusters_", "doc_story_", "index_", "indexed_", "docs_"):
+        state = ("n_docs_", "seq_", "df_", "clusters_", "doc_story_", "index_", "indexed_", "docs_")
+        for name in (*state, "recent_short_"):
             if hasattr(self, name):
                 delattr(self, name)
         return self.partial_fit(docs)
@@ -721,6 +724,7 @@ class StoryClusterer:
         self.n_docs_ = int(state.get("n_docs", 0))
         self.df_ = Counter({str(k): int(v) for k, v in state.get("df", {}).items()})
         self.docs_ = {str(d): _DocRecord.from_dict(rec) for d, rec in (state.get("docs") or {}).items()}
+        self.recent_short_.extend(d for d, rec in self.docs_.items() if rec.short)
         for data in state.get("clusters", []):
             if data.get("terms") is None:  # a one-document story: its terms are the document's
                 rec = self.docs_[data["docs"][0]]
