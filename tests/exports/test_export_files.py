@@ -44,7 +44,7 @@ def test_csv_tables_read_back(tmp_path: Path) -> None:
         assert len(rows) == EXPECTED_ROWS.get(name, _mentions()), name
     with open(tmp_path / "mutations.csv", encoding="utf-8") as fh:
         values = [(r["slot"], r["value"], r["previous"]) for r in csv.DictReader(fh)]
-    assert ("quantity:drones", "120", "200") in values and ("target", "Talvex Systems", "Brevia") in values
+    assert ("quantity", "120", "200") in values and ("target", "Talvex Systems", "Brevia") in values
 
 
 def test_parquet_tables_read_back(tmp_path: Path) -> None:
