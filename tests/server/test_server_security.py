@@ -283,3 +283,21 @@ def test_several_analysts_at_once_on_postgres() -> None:
     finally:
         store.drop_schema()
         store.close()
+
+
+def test_cli_rating_uses_the_vocabulary(info: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from claimtrace.cli import app
+
+    runner = CliRunner()
+    rate = ["narratives", "rate", "n-lake", "--db", info["db"], "--rating"]
+    bad = runner.invoke(app, [*rate, "Pants on fire"])
+    assert bad.exit_code == 2 and "Mostly false" in bad.output
+    assert runner.invoke(app, [*rate, "mostly FALSE"]).exit_code == 0
+    monkeypatch.setenv("CLAIMTRACE_RATINGS", "Verified, Debunked")
+    assert runner.invoke(app, [*rate, "debunked"]).exit_code == 0
+    with open_store(info["db"]) as store:
+        assert store.load_ratings()["n-lake"]["rating"] == "Debunked"
+        actions = [(r["action"], r["detail"]["rating"]) for r in store.list_audit()]
+    assert actions == [("narrative.rate", "Debunked"), ("narrative.rate", "Mostly false")]

@@ -161,15 +161,25 @@ def split_cmd(
 @user_errors
 def rate_cmd(
     nid: NarrativeArg,
-    rating: Annotated[str, typer.Option("--rating", help="Verdict for ClaimReview export, e.g. False.")],
+    rating: Annotated[
+        str, typer.Option("--rating", help="Verdict (False, Mostly false, ... True; CLAIMTRACE_RATINGS).")
+    ],
     note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
     db: DbOption = DEFAULT,
 ) -> None:
-    """Record a verdict on narrative ID (exported as ClaimReview)."""
+    """Record a verdict on narrative ID (exported as ClaimReview); one of CLAIMTRACE_RATINGS' list."""
+    from claimtrace.cli.users import actor
+    from claimtrace.ratings import canonical_rating, vocabulary
+
+    allowed = vocabulary()
+    verdict = canonical_rating(rating, allowed)
+    if verdict is None:
+        raise typer.BadParameter(f"choose one of: {', '.join(allowed)}", param_hint="--rating")
     with _open(db) as store:
         _get(store.load_narratives(), nid)
-        store.set_rating(nid, rating, note)
-    typer.echo(f"rated {nid}: {rating}")
+        store.set_rating(nid, verdict, note, author=actor())
+        store.add_audit(actor(), "narrative.rate", nid, {"rating": verdict, "note": note})
+    typer.echo(f"rated {nid}: {verdict}")
 
 
 @narratives_app.command("events")

@@ -61,14 +61,15 @@ def serve_command(
         with open_store(db, create=False) as store:
             if not store.has_users():
                 raise ClaimtraceError(E080, host=host, db=db)
-    vocabulary = [r.strip() for r in (ratings or "").split(",") if r.strip()] or None
+    from claimtrace.ratings import vocabulary
+
     app = create_app(
         db,
         allowed_hosts=allowed_hosts_for(host.strip("[]"), allowed_host or []),
         token=token,
         require_token=not loopback,
         max_body=max_body,
-        ratings=vocabulary,
+        ratings=vocabulary(ratings),
     )
     if app.state.access.required:
         err("claimtrace: every API request needs 'Authorization: Bearer TOKEN'")

@@ -18,7 +18,7 @@ import typer
 from claimtrace.cli.common import DEFAULT, DbOption, user_errors
 from claimtrace.errors import E081, E082, ClaimtraceError
 
-__all__ = ["register", "users_app"]
+__all__ = ["actor", "register", "users_app"]
 
 users_app = typer.Typer(
     name="users",
@@ -35,7 +35,8 @@ def _open(db: str) -> Any:
     return open_store(db, create=False)
 
 
-def _actor() -> str:
+def actor() -> str:
+    """Who runs this command, for the audit log: ``cli:<login name>``."""
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -66,7 +67,7 @@ def add_cmd(
             token = store.add_user(name, role)
         except KeyError:
             raise ClaimtraceError(E081, name=name) from None
-        store.add_audit(_actor(), "users.add", name, {"role": role})
+        store.add_audit(actor(), "users.add", name, {"role": role})
     typer.echo(token)
 
 
@@ -79,7 +80,7 @@ def token_cmd(name: NameArg, db: DbOption = DEFAULT) -> None:
             token = store.reset_token(name)
         except KeyError:
             raise ClaimtraceError(E082, name=name) from None
-        store.add_audit(_actor(), "users.token", name, {})
+        store.add_audit(actor(), "users.token", name, {})
     typer.echo(token)
 
 
@@ -90,7 +91,7 @@ def remove_cmd(name: NameArg, db: DbOption = DEFAULT) -> None:
     with _open(db) as store:
         if not store.remove_user(name):
             raise ClaimtraceError(E082, name=name)
-        store.add_audit(_actor(), "users.remove", name, {})
+        store.add_audit(actor(), "users.remove", name, {})
     typer.echo(f"removed {name}")
 
 

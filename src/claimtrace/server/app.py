@@ -26,11 +26,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimtrace import __version__
 from claimtrace.errors import E070, ClaimtraceError, MissingExtra
+from claimtrace.ratings import vocabulary
 from claimtrace.server.auth import Access
 from claimtrace.server.catalog import CACHE_S, Catalog, display_db
 from claimtrace.server.openapi import document_errors
 from claimtrace.server.routes_corpus import corpus_router
-from claimtrace.server.routes_narratives import DEFAULT_RATINGS, narratives_router
+from claimtrace.server.routes_narratives import narratives_router
 from claimtrace.server.routes_search import EncodeFn, search_router
 from claimtrace.server.security import MAX_BODY, BodyLimit, HostGuard, security_headers
 from claimtrace.store import open_store
@@ -103,7 +104,7 @@ def create_app(
     ``encode`` replaces the MiniLM sentence encoder used by search and matching (for tests).
     ``token``: a shared bearer token (role write); tokens are also required when
     ``require_token`` or when the database has users. ``max_body``: the largest request body
-    in bytes. ``ratings``: the verdicts analysts may give (default: :data:`DEFAULT_RATINGS`).
+    in bytes. ``ratings``: the verdicts analysts may give (default: :func:`claimtrace.ratings.vocabulary`).
     """
     store = open_store(db, create=False)
     catalog = Catalog(store, db, cache_s=cache_s)
@@ -131,7 +132,7 @@ def create_app(
     _install_error_handlers(app)
     app.include_router(corpus_router(catalog), dependencies=reader)
     app.include_router(
-        narratives_router(catalog, access=access, ratings=ratings or list(DEFAULT_RATINGS)),
+        narratives_router(catalog, access=access, ratings=vocabulary(ratings)),
         dependencies=reader,
     )
     app.include_router(search_router(catalog, encode=encode), dependencies=reader)

@@ -1,6 +1,6 @@
 """Narrative endpoints: the list, one narrative in full, and the analyst's rating.
 
-Ratings come from a fixed vocabulary (:data:`DEFAULT_RATINGS`, the verdicts of the usual
+Ratings come from a fixed vocabulary (:mod:`claimtrace.ratings`: the verdicts of the usual
 ClaimReview scale, or the list given to ``claimtrace serve --ratings``), matched without
 regard to case or spacing. A rating is a write: it needs the ``write`` role and is recorded
 in the audit log with who gave it, from where.
@@ -15,30 +15,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from claimtrace.model import Narrative
+from claimtrace.ratings import fold_rating
 from claimtrace.server.auth import Access, Principal
 from claimtrace.server.catalog import Catalog, Snapshot, page
 from claimtrace.server.routes_corpus import Limit, Offset, not_found
 from claimtrace.server.security import require_json
 
-__all__ = ["DEFAULT_RATINGS", "RatingIn", "fold_rating", "narratives_router"]
+__all__ = ["RatingIn", "narratives_router"]
 
 STANCES = ("AMPLIFIES", "ATTRIBUTES", "CONTESTS", "DEBUNKS")
-#: The verdicts analysts may give by default: the usual ClaimReview scale, false to true.
-DEFAULT_RATINGS = (
-    "False",
-    "Mostly false",
-    "Misleading",
-    "Missing context",
-    "Half true",
-    "Unproven",
-    "Mostly true",
-    "True",
-)
-
-
-def fold_rating(text: str) -> str:
-    """The form ratings are compared in: ``' mostly  FALSE '`` -> ``'mostly false'``."""
-    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
 
 
 class RatingIn(BaseModel):
@@ -145,9 +130,7 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
         """The ratings analysts may give, in order from false to true."""
         return {"ratings": list(vocabulary.values())}
 
-    @r.post(
-        "/narratives/{narrative_id}/rating", dependencies=[Depends(require_json), Depends(access.writer)]
-    )
+    @r.post("/narratives/{narrative_id}/rating", dependencies=[Depends(require_json), Depends(access.writer)])
     def rate(narrative_id: str, body: RatingIn, request: Request) -> dict[str, Any]:
         """Record an analyst's rating of a narrative (history is kept; the latest counts; audited)."""
         rating = vocabulary.get(fold_rating(body.rating))
