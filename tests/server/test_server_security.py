@@ -301,3 +301,20 @@ def test_cli_rating_uses_the_vocabulary(info: dict[str, Any], monkeypatch: pytes
         assert store.load_ratings()["n-lake"]["rating"] == "Debunked"
         actions = [(r["action"], r["detail"]["rating"]) for r in store.list_audit()]
     assert actions == [("narrative.rate", "Debunked"), ("narrative.rate", "Mostly false")]
+
+
+def test_an_old_snapshot_is_refreshed_in_the_background(info: dict[str, Any]) -> None:
+    import time
+
+    from claimtrace.server.catalog import Catalog
+
+    with open_store(info["db"]) as store:
+        cat = Catalog(store, info["db"], cache_s=0.05)
+        first = cat.snapshot()
+        time.sleep(0.1)
+        assert cat.snapshot() is first  # old: still answered at once ...
+        for _ in range(100):
+            if cat.snapshot() is not first:
+                break
+            time.sleep(0.05)
+        assert cat.snapshot() is not first  # ... and replaced once the rebuild is done

@@ -167,10 +167,21 @@ class Catalog:
         self.cache_s = cache_s
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self._synced: dict[str, float] = {}
 
     def snapshot(self) -> Snapshot:
-        """The current snapshot, rebuilt if older than ``cache_s`` or the document count changed."""
+        """The current snapshot, rebuilt if older than ``cache_s`` or the document count changed.
+
+        A snapshot that is only old is rebuilt in a background thread while requests keep
+        reading it (an ``analyze`` beside the server then never stalls them); a changed
+        document count, a first request and ``cache_s == 0`` rebuild before answering.
+        """
+        snap = self._snap
+        if snap is not None and self.cache_s > 0 and self.store.count_documents() == snap.doc_count:
+            if time.monotonic() - snap.built_at >= self.cache_s:
+                self._refresh_in_background()
+            return snap
         with self._lock:
             snap = self._snap
             stale = (
@@ -182,6 +193,25 @@ class Catalog:
                 snap = self._snap = build_snapshot(self.store)
             assert snap is not None
             return snap
+
+    def _refresh_in_background(self) -> None:
+        """Rebuild the snapshot in a daemon thread, unless one is at it already."""
+        if not self._refreshing.acquire(blocking=False):
+            return
+
+        def work() -> None:
+            try:
+                snap = build_snapshot(self.store)
+                with self._lock:
+                    self._snap = snap
+            except Exception:  # the next request that needs a rebuild meets the error itself
+                with self._lock:
+                    if self._snap is not None:
+                        self._snap.built_at = time.monotonic()
+            finally:
+                self._refreshing.release()
+
+        threading.Thread(target=work, name="claimtrace-snapshot", daemon=True).start()
 
     def index_due(self, use: str) -> bool:
         """Whether the vector indexes ``use`` ("search", "match") reads should be synced first."""
