@@ -605,7 +605,9 @@ class NarrativeBuilder(ClaimClustering):
                 mine = {j: [r.claim for r in rows_of[j] if r.inp == doc_index[d]] for j in grp}
                 # the narrative holding most of the document's claims decides for the group
                 main = max(grp, key=lambda j: (len(mine[j]), len(docs_of[j]), narratives[j].id))
-                st = decide_stance(inp.doc, inp.analysis, mine[main], actor_keys=actors_of[main])
+                st = decide_stance(
+                    inp.doc, inp.analysis, mine[main], actor_keys=actors_of[main], claim_text=narratives[main].label
+                )
                 for j in grp:
                     one = dict(st)
                     if len(grp) > 1:

@@ -1,6 +1,14 @@
 """Stance of one document toward one narrative: AMPLIFIES, ATTRIBUTES, CONTESTS or DEBUNKS.
 
-Decided by rules with explicit lexicons from the narrative's claims in the document (their
+:func:`decide_stance` is the one stance function of the pipeline, the report, the API and the
+evaluation: it reads the learned model of :mod:`claimtrace.crossdoc.stance_model` (the
+narrative's claim text against the document; trained on FNC-1 bodies and Emergent headlines)
+together with the rules below (:func:`rule_stance`), which see attribution. Headline-only
+documents take the model's label; full documents keep a rule decision and otherwise take the
+model's. :func:`stance_toward` (claim text, text) is the same model for callers without an
+analysis (``claimtrace eval stance``).
+
+The rules are decided with explicit lexicons from the narrative's claims in the document (their
 kinds, cues and hedges) and the words around them, separating the outlet's own voice from the
 words of the sources it reports:
 
@@ -31,11 +39,13 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from claimtrace.crossdoc.stance_model import stance_toward
+from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Claim, DocAnalysis, Document, StanceLabel
 
-__all__ = ["STAGE_VERSION", "decide_stance"]
+__all__ = ["STAGE_VERSION", "decide_stance", "rule_stance", "stance_toward"]
 
-STAGE_VERSION = "stance.v1"
+STAGE_VERSION = "stance.v2"
 
 _FLAGS = re.IGNORECASE
 
@@ -169,14 +179,14 @@ def _ev(text: str, start: int, end: int) -> dict[str, Any]:
     return {"start": start, "end": end, "text": text[start:end]}
 
 
-def decide_stance(
+def rule_stance(
     doc: Document,
     analysis: DocAnalysis,
     claims: Sequence[Claim],
     *,
     actor_keys: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The stance of ``doc`` toward the narrative whose claims in it are ``claims``.
+    """The rule-based stance of ``doc`` toward the narrative whose claims in it are ``claims``.
 
     Returns ``{"doc", "stance", "evidence": [{"start","end","text"}], "scores": {...}}``.
     """
@@ -271,4 +281,63 @@ def decide_stance(
     elif scores["AMPLIFIES"] >= _DECIDE_AT:
         stance = "AMPLIFIES"
     ev = sorted(evidence[stance], key=lambda x: x["start"])[:8]
-    return {"doc": doc.id, "stance": stance, "evidence": ev, "scores": dict(scores)}
+    markers = {k: sorted(v, key=lambda x: x["start"])[:8] for k, v in evidence.items()}
+    return {"doc": doc.id, "stance": stance, "evidence": ev, "scores": dict(scores), "markers": markers}
+
+
+def decide_stance(
+    doc: Document,
+    analysis: DocAnalysis,
+    claims: Sequence[Claim],
+    *,
+    actor_keys: Collection[str] = (),
+    claim_text: str | None = None,
+) -> dict[str, Any]:
+    """The stance of ``doc`` toward a narrative: the learned model read with the rules.
+
+    ``claims`` are the narrative's claims in ``doc``; ``claim_text`` the narrative's claim (its
+    label; default: the contents of ``claims``). A headline-only document (one short sentence)
+    takes the learned headline model's label. A full document keeps the rules' label where their
+    evidence reaches the decision score (attribution-aware: own voice, reported and quoted text),
+    and otherwise takes the learned body model's label when it finds the document related to the
+    claim. CONTESTS becomes DEBUNKS when the outlet itself calls the claim false. Evidence: the
+    rule markers of the chosen label, else the sentences the model read as most relevant.
+
+    Returns ``{"doc", "stance", "evidence", "scores", "method", "probabilities"}``.
+    """
+    rules = rule_stance(doc, analysis, claims, actor_keys=actor_keys)
+    text = doc.text
+    claim = claim_text or " ".join(text[c.content_start : c.content_end] for c in claims)
+    if not claim.strip() or not text.strip():
+        return {**rules, "method": "rules"}
+    try:
+        learned = stance_toward(claim, text)
+    except (ClaimtraceError, ImportError, OSError):  # no encoder or model installed: rules only
+        return {**rules, "method": "rules"}
+    stance: StanceLabel = rules["stance"]
+    method = "rules"
+    if learned["stance"] is not None and (learned["regime"] == "headline" or stance == "ATTRIBUTES"):
+        stance, method = learned["stance"], "model"
+        outlet = _norm(doc.outlet)
+        own_kinds = {
+            c.kind == "unattributed" or bool(outlet and _norm(c.speaker_text) == outlet) for c in claims
+        }
+        if stance == "AMPLIFIES" and own_kinds == {False} and rules["scores"]["AMPLIFIES"] < _DECIDE_AT:
+            stance = "ATTRIBUTES"  # the narrative's claims are a source's words, not endorsed as fact
+        self_cited = bool(outlet) and all(
+            c.kind != "unattributed" and _norm(c.speaker_text) == outlet and not c.hedges for c in claims
+        )
+        if stance == "ATTRIBUTES" and claims and self_cited:
+            stance = "AMPLIFIES"  # the outlet citing its own reporting speaks in its own voice
+    if stance in ("CONTESTS", "DEBUNKS"):
+        own_debunk = rules["scores"]["DEBUNKS"] >= _DECIDE_AT or learned["stance"] == "DEBUNKS"
+        stance = "DEBUNKS" if own_debunk else "CONTESTS"
+    evidence = rules["markers"][stance] or learned["evidence"][:3]
+    return {
+        "doc": doc.id,
+        "stance": stance,
+        "evidence": evidence,
+        "scores": rules["scores"],
+        "method": method,
+        "probabilities": learned["probabilities"],
+    }
