@@ -32,9 +32,92 @@ import numpy as np
 
 from claimtrace.crossdoc.features import STOP_WORDS
 
-__all__ = ["ClaimVectorCache", "recurring_claims", "text_key"]
+__all__ = ["ClaimVectorCache", "fuse_vectors", "lexical_vectors", "recurring_claims", "text_key"]
 
 _WORD = re.compile(r"[^\W\d_]{3,}|\d[\d,.]*\d")
+_TERM = re.compile(r"[^\W\d_]{2,}")
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str) -> list[str]:
+    """Lower-cased, crudely stemmed content words ("killed" and "kills" -> "kill"); numbers are
+    left out: a changed number is a mutation of the claim, not another claim."""
+    return [_stem(w) for w in (m.group().casefold() for m in _TERM.finditer(text)) if w not in STOP_WORDS]
+
+
+def lexical_vectors(
+    texts: Sequence[str],
+    *,
+    groups: Sequence[int] | None = None,
+    dim: int = 512,
+    max_df: float = 0.1,
+    min_docs: int = 200,
+) -> np.ndarray:
+    """TF-IDF rows (sublinear tf, smoothed idf, L2) over content words, hashed to ``dim`` columns.
+
+    Words found in more than ``max_df`` of the documents (``groups``: each text's document; by
+    default every text is its own; only from ``min_docs`` documents on) get no weight: a corpus's
+    topic words ("Russia", "Ukraine", "troops" in a war corpus) say nothing about which claim a
+    text makes, and a text made only of them has an all-zero row. Hashing each word to one
+    signed column keeps rows dense and short (dot products equal the TF-IDF cosine up to rare
+    collisions) so cluster sums stay cheap. scikit-learn does the weighting.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    if not texts:
+        return out
+    terms = [_terms(t) for t in texts]
+    owner = list(groups) if groups is not None else list(range(len(texts)))
+    n_docs = len(set(owner))
+    common: set[str] = set()
+    if n_docs >= min_docs:
+        seen: dict[str, set[int]] = {}
+        for ts, g in zip(terms, owner, strict=True):
+            for t in ts:
+                seen.setdefault(t, set()).add(g)
+        common = {t for t, gs in seen.items() if len(gs) > max_df * n_docs}
+    kept = [[t for t in ts if t not in common] for ts in terms]
+    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+    try:
+        x = vec.fit_transform(kept).tocsr()
+    except ValueError:  # no term left in any text
+        return out
+    names = vec.get_feature_names_out()
+    digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in names]
+    col = np.array([int.from_bytes(d[:4], "little") % dim for d in digests], dtype=np.int64)
+    sign = np.array([1.0 if d[4] & 1 else -1.0 for d in digests], dtype=np.float32)
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    np.add.at(out, (rows, col[x.indices]), x.data.astype(np.float32) * sign[x.indices])
+    return out
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+def fuse_vectors(dense: np.ndarray, lexical: np.ndarray, *, lexical_weight: float) -> np.ndarray:
+    """Rows whose dot product is ``(1 - w) * dense cosine + w * TF-IDF cosine``.
+
+    Both inputs are L2-normalised rows; a lexical row may be all zero (it then adds nothing).
+    """
+    w = float(lexical_weight)
+    if w <= 0.0:
+        return dense
+    out = np.hstack([dense * np.float32(np.sqrt(1.0 - w)), lexical * np.float32(np.sqrt(w))]).astype(
+        np.float32
+    )
+    # unit rows (hashing collisions leave norms near 1, and equal rows then tie exactly); a row
+    # without words of its own keeps its shorter norm: its best score is (1 - w) * cosine
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    has_words = np.abs(lexical).sum(axis=1, keepdims=True) > 0
+    return out / np.where(has_words & (norms > 0), norms, 1.0)
 
 
 def recurring_claims(

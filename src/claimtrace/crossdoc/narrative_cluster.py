@@ -10,10 +10,11 @@ corpus background first. See the ``narratives`` module docstring for the whole s
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -30,7 +31,7 @@ __all__ = ["ClaimClustering"]
 _NATURAL_BACKGROUND = 0.10
 _BACKGROUND_MAX = 0.30
 _BACKGROUND_MIN_CLAIMS = 1000
-_IDF_MIN_CLAIMS = 200
+_IDF_MIN_DOCS = 50
 
 
 def _locs(slots: ClaimSlots) -> set[str]:
@@ -79,6 +80,7 @@ class _Profile:
     n_act: int
     n_loc: int
     medoid_at: int = 1
+    by_doc: dict[int, tuple[np.ndarray, int]] = field(default_factory=dict)  # doc -> (vector sum, n)
 
     @classmethod
     def of(cls, row: Row, vec: np.ndarray, i: int) -> _Profile:
@@ -94,6 +96,7 @@ class _Profile:
             n_ent=int(bool(row.slots.entity_keys)),
             n_act=int(bool(acts)),
             n_loc=int(bool(locs)),
+            by_doc={row.inp: (vec.astype(np.float64), 1)},
         )
 
     def absorb(self, other: _Profile, vecs: np.ndarray) -> None:
@@ -103,6 +106,9 @@ class _Profile:
         self.members.extend(other.members)
         for mine, theirs in ((self.ents, other.ents), (self.actors, other.actors), (self.locs, other.locs)):
             mine.update(theirs)
+        for d, (vs, k) in other.by_doc.items():
+            mine_d = self.by_doc.get(d)
+            self.by_doc[d] = (vs, k) if mine_d is None else (mine_d[0] + vs, mine_d[1] + k)
         self.n_ent += other.n_ent
         self.n_act += other.n_act
         self.n_loc += other.n_loc
@@ -113,17 +119,18 @@ class _Profile:
 
 
 def _entity_weights(rows: list[Row]) -> dict[str, float]:
-    """How much sharing each entity says: 1 for rare ones, less for those in many claims.
+    """How much sharing each entity says: 1 for rare ones, less for those in many documents.
 
-    ``log(N / df) / log(50)`` clipped to [0, 1] (an entity in 2 % of the claims or fewer counts
-    fully, one in half of them about 0.18), so that on a corpus about one conflict sharing its
-    two sides says little. Below ``_IDF_MIN_CLAIMS`` claims document frequencies mean little
-    and every entity counts fully.
+    ``log(N / df) / log(50)`` over the N documents of the clustered claims, clipped to [0, 1] (an
+    entity in 2 % of the documents or fewer counts fully, one in half of them about 0.18), so
+    that on a corpus about one conflict sharing its two sides ("Russia", "Ukraine") says little.
+    Below ``_IDF_MIN_DOCS`` documents frequencies mean little and every entity counts fully.
     """
-    n = len(rows)
-    if n < _IDF_MIN_CLAIMS:
+    n = len({r.inp for r in rows})
+    if n < _IDF_MIN_DOCS:
         return {}
-    df: Counter[str] = Counter(k for r in rows for k in r.slots.entity_keys)
+    seen = {(k, r.inp) for r in rows for k in r.slots.entity_keys | r.actors}
+    df: Counter[str] = Counter(k for k, _ in seen)
     return {
         k: float(min(1.0, max(0.0, math.log(n / d) / math.log(50.0)))) for k, d in df.items() if d * 50 > n
     }
@@ -141,6 +148,9 @@ class ClaimClustering:
     require_shared_entity: bool
     conflict_weight: float
     drift_min: float
+    agreement_weight: float
+    recur_min: float
+    same_doc_penalty: float
     background_: float | None
     background_mean_: float | None
     entity_weight_: dict[str, float] = {}  # noqa: RUF012  (set per fit)
@@ -243,29 +253,66 @@ class ClaimClustering:
             s = c + self._pair_bonus(rows[a], rows[b])
             if s >= self.threshold:
                 scored.append((s, a, b))
-        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-        uf: UnionFind[int] = UnionFind()
         self.entity_weight_ = _entity_weights(rows)
         prof = {i: _Profile.of(rows[i], vecs[i], i) for i in range(n)}
-        for _s, a, b in scored:
-            ra, rb = uf.find(a), uf.find(b)
-            if ra == rb:
-                continue
-            pa, pb = prof[ra], prof[rb]
-            if pa.n < pb.n:
-                ra, rb, pa, pb = rb, ra, pb, pa
-            if self._link_score(pa, pb) < self.link_threshold:
-                continue
-            if pb.n > 1 or pa.n > 1:  # drift: the smaller part must stay near the larger's medoid
-                cen = pb.sum / max(float(np.linalg.norm(pb.sum)), 1e-9)
-                if self._adjust(float(vecs[pa.medoid] @ cen)) < self.drift_min:
-                    continue
-            uf.attach(rb, ra)
-            pa.absorb(prof.pop(rb), vecs)
+        # a claim recurs when some other claim restates it closely (``recur_min``); the others
+        # stay claims: they neither found nor join a narrative, however topical their links
+        best = np.zeros(n)
+        for sc, a, b in scored:
+            best[a], best[b] = max(best[a], sc), max(best[b], sc)
+        edges = [(a, b) for _s, a, b in scored if min(best[a], best[b]) >= self.recur_min]
+        parent = self._average_linkage(prof, edges, vecs)
         groups: dict[int, list[str]] = defaultdict(list)
         for i, r in enumerate(rows):
-            groups[uf.find(i)].append(r.id)
+            groups[parent.find(i)].append(r.id)
         return list(groups.values())
+
+    def _average_linkage(
+        self, prof: dict[int, _Profile], edges: list[tuple[int, int]], vecs: np.ndarray
+    ) -> UnionFind[int]:
+        """Average linkage over the candidate graph: always merge the two *adjacent* clusters with
+        the highest combined average-linkage score (:meth:`_link_score`, exact from vector sums and
+        counters), while it reaches ``link_threshold``; neighbours' scores are recomputed after each
+        merge (a heap with version stamps), so a pair refused early is seen again once its
+        clusters have grown. The drift check still guards each merge."""
+        uf: UnionFind[int] = UnionFind()
+        adj: dict[int, set[int]] = defaultdict(set)
+        for a, b in edges:
+            adj[a].add(b)
+            adj[b].add(a)
+        ver: dict[int, int] = defaultdict(int)
+        heap = [(-self._link_score(prof[a], prof[b]), a, b, 0, 0) for a, b in edges]
+        heapq.heapify(heap)
+        while heap:
+            neg, a, b, va, vb = heapq.heappop(heap)
+            if -neg < self.link_threshold:
+                break
+            if a not in prof or b not in prof or ver[a] != va or ver[b] != vb:
+                continue
+            pa, pb = prof[a], prof[b]
+            if pa.n < pb.n:
+                a, b, pa, pb = b, a, pb, pa
+            if (pb.n > 1 or pa.n > 1) and self._drift(vecs[pa.medoid], pb.sum) < self.drift_min:
+                continue  # the smaller part must stay near the larger's medoid
+            uf.attach(uf.find(b), uf.find(a))
+            pa.absorb(prof.pop(b), vecs)
+            ver[a] += 1
+            nb = (adj.pop(b, set()) | adj[a]) - {a, b}
+            adj[a] = nb
+            for c in nb:
+                adj[c].discard(b)
+                adj[c].add(a)
+                x, y = (a, c) if a < c else (c, a)
+                heapq.heappush(heap, (-self._link_score(pa, prof[c]), x, y, ver[x], ver[y]))
+        return uf
+
+    def _drift(self, medoid: np.ndarray, total: np.ndarray) -> float:
+        """Cosine of a centroid to a medoid in the sentence-vector part (``drift_dims_`` columns:
+        word overlap is not asked of paraphrases here)."""
+        d = getattr(self, "drift_dims_", None) or len(medoid)
+        m, t = medoid[:d], total[:d]
+        den = float(np.linalg.norm(m)) * float(np.linalg.norm(t))
+        return float(self._adjust(float(m @ t) / den)) if den > 0 else 0.0
 
     def _background(self, vecs: np.ndarray) -> float | None:
         """Mean cosine of random claim pairs, when the corpus is big and its claims uniformly alike.
@@ -293,19 +340,35 @@ class ClaimClustering:
             return cos
         return (cos - mu) / (1.0 - mu) * (1.0 - _NATURAL_BACKGROUND) + _NATURAL_BACKGROUND
 
+    def _cross_doc_average(self, pa: _Profile, pb: _Profile) -> float:
+        """Average cosine over the cross pairs from *different* documents (a document restating
+        itself is no evidence that a claim recurs); over all pairs, less ``same_doc_penalty``,
+        when every pair is in one document (a claim restated within its document)."""
+        dot, pairs = float(pa.sum @ pb.sum), pa.n * pb.n
+        small, large = (pa, pb) if len(pa.by_doc) <= len(pb.by_doc) else (pb, pa)
+        same_dot, same_pairs = 0.0, 0
+        for d, (vs, k) in small.by_doc.items():
+            other = large.by_doc.get(d)
+            if other is not None:
+                same_dot += float(vs @ other[0])
+                same_pairs += k * other[1]
+        if same_pairs == pairs:
+            return dot / pairs - self.same_doc_penalty
+        return (dot - same_dot) / (pairs - same_pairs)
+
     def _link_score(self, pa: _Profile, pb: _Profile) -> float:
         """Average-linkage combined score of two clusters (decomposable: sums and counters)."""
         nn = float(pa.n * pb.n)
-        avg = self._adjust(float(pa.sum @ pb.sum) / nn)
+        avg = self._adjust(self._cross_doc_average(pa, pb))
         e_shared = (
             _dot(pa.ents, pb.ents, self.entity_weight_) / nn
         )  # expected shared entity keys of a cross pair
         e_both = pa.n_ent * pb.n_ent / nn
-        a_same = _dot(pa.actors, pb.actors) / nn
+        a_same = _dot(pa.actors, pb.actors, self.entity_weight_) / nn
         a_conf = max(0.0, pa.n_act * pb.n_act / nn - a_same)
         l_conf = max(0.0, pa.n_loc * pb.n_loc / nn - _dot(pa.locs, pb.locs) / nn)
-        score = avg + 0.10 * min(e_shared, 1.0) - 0.05 * max(0.0, e_both - e_shared)
-        score += 0.06 * a_same - 0.04 * a_conf
+        agree = self.agreement_weight * (0.10 * min(e_shared, 1.0) + 0.06 * a_same)
+        score = avg + agree - 0.05 * max(0.0, e_both - e_shared) - 0.04 * a_conf
         return score - self.conflict_weight * a_conf * l_conf * max(0.0, 1.0 - e_shared)
 
     # -- overrides --------------------------------------------------------------------------------

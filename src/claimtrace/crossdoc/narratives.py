@@ -87,12 +87,13 @@ import numpy as np
 
 from claimtrace.crossdoc.boilerplate import inside_boilerplate
 from claimtrace.crossdoc.claim_form import ClaimForm, canonical_statement, claim_form, is_fragment
-from claimtrace.crossdoc.claimvecs import ClaimVectorCache, recurring_claims
+from claimtrace.crossdoc.claimvecs import ClaimVectorCache, fuse_vectors, lexical_vectors, recurring_claims
 from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, states_something
 from claimtrace.crossdoc.stance import decide_stance
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative
+from claimtrace.nlp.headlines import headline_span, headline_states
 
 __all__ = ["STAGE_VERSION", "NarrativeBuilder", "NarrativeInput", "build_narratives", "hashing_encoder"]
 
@@ -101,6 +102,11 @@ STAGE_VERSION = "narratives.v2"
 Encoder = Callable[[list[str]], np.ndarray]
 
 _WORD = re.compile(r"\w+")
+#: a content whose subject only points back ("these activities were ...", "that the purpose of
+#: this operation ...") says nothing outside its document: it neither founds nor joins a narrative
+_ANAPHORIC = re.compile(
+    r"\W*(?:that\s+)?(?:(?:the|a|an)\s+\w+\s+of\s+)?(?:this|these|those|such)\s+\w+", re.IGNORECASE
+)
 _NO_SLOTS = ClaimSlots(values=[], entity_keys=frozenset(), action=None)
 
 
@@ -171,12 +177,12 @@ class NarrativeBuilder(ClaimClustering):
     def __init__(
         self,
         *,
-        threshold: float = 0.58,
-        link_threshold: float = 0.50,
+        threshold: float = 0.20,
+        link_threshold: float = 0.30,
         k: int = 12,
         min_claims: int = 2,
         min_docs: int = 1,
-        min_words: int = 5,
+        min_words: int = 3,
         max_block: int = 48,
         time_window: int = 8,
         exact_below: int = 4000,
@@ -186,11 +192,16 @@ class NarrativeBuilder(ClaimClustering):
         now: str | None = None,
         require_shared_entity: bool = False,
         conflict_weight: float = 0.25,
-        drift_min: float = 0.35,
+        drift_min: float = 0.55,
         cache: ClaimVectorCache | None = None,
         pool_stances: bool = True,
         prefilter_above: int = 20_000,
         prefilter_chance: float | None = 0.05,
+        lexical_weight: float = 0.5,
+        lexical_max_df: float = 0.1,
+        agreement_weight: float = 1.0,
+        recur_min: float = 0.0,
+        same_doc_penalty: float = 0.0,
     ) -> None:
         self.threshold = threshold
         self.link_threshold = link_threshold
@@ -212,6 +223,11 @@ class NarrativeBuilder(ClaimClustering):
         self.pool_stances = pool_stances
         self.prefilter_above = prefilter_above
         self.prefilter_chance = prefilter_chance
+        self.lexical_weight = lexical_weight
+        self.lexical_max_df = lexical_max_df
+        self.agreement_weight = agreement_weight
+        self.recur_min = recur_min
+        self.same_doc_penalty = same_doc_penalty
 
     # -- public ------------------------------------------------------------------------------
     def fit(
@@ -247,6 +263,18 @@ class NarrativeBuilder(ClaimClustering):
         self._fill_slots(elig)
         lap("rows")
         vecs = self._embed(elig)
+        self.drift_dims_ = vecs.shape[1] if len(vecs) else None
+        # sentence vectors fused with TF-IDF over content words (claimvecs.lexical_vectors); a
+        # claim made only of the corpus's topic words cannot found or join a narrative (it would
+        # chain a topical blob). Templated corpora (uniformly alike claims, whose cosines
+        # ``_cluster`` rescales against the background) keep the sentence vectors alone.
+        if self.lexical_weight > 0 and elig and self._background(vecs) is None:
+            lex = lexical_vectors(
+                [r.text for r in elig], groups=[r.inp for r in elig], max_df=self.lexical_max_df
+            )
+            specific = np.abs(lex).sum(axis=1) > 0
+            elig = [r for r, ok in zip(elig, specific.tolist(), strict=True) if ok]
+            vecs = fuse_vectors(vecs[specific], lex[specific], lexical_weight=self.lexical_weight)
         self.stats_["encoded"] = self.encoded_
         self.vecs_ = {r.id: vecs[i] for i, r in enumerate(elig)}
         lap("embed")
@@ -289,6 +317,7 @@ class NarrativeBuilder(ClaimClustering):
         rows: list[Row] = []
         for i, inp in enumerate(self.inputs_):
             text, an = inp.doc.text, inp.analysis
+            head_end = (headline_span(text) or (0, -1))[1]
             for c in an.claims:
                 cid = c.id or f"{inp.doc.id}:{c.start}-{c.end}"
                 content = text[c.content_start : c.content_end].strip()
@@ -296,14 +325,20 @@ class NarrativeBuilder(ClaimClustering):
                 if nwords < self.min_words:
                     content = text[c.start : c.end].strip()
                 inside = [m for m in an.mentions if c.content_start <= m.start and m.end <= c.content_end]
+                # a headline (or one-line post) states the outlet's claim even without a name in it
+                on_head = c.content_end <= head_end
                 eligible = (
                     nwords >= self.min_words
+                    and not _ANAPHORIC.match(text, c.content_start, c.content_end)
                     and not inside_boilerplate(inp.doc, c.content_start, c.content_end)
-                    and (c.kind != "unattributed" or bool(inside))
-                    and states_something(
-                        text[c.content_start : c.content_end],
-                        cue=c.cue,
-                        mentions_end=[m.end - c.content_start for m in inside],
+                    and (c.kind != "unattributed" or bool(inside) or on_head)
+                    and (
+                        states_something(
+                            text[c.content_start : c.content_end],
+                            cue=c.cue,
+                            mentions_end=[m.end - c.content_start for m in inside],
+                        )
+                        or (on_head and headline_states(text[c.content_start : c.content_end]))
                     )
                 )
                 # slots only where they are used (:meth:`_fill_slots`, after the pre-pass)
@@ -343,6 +378,8 @@ class NarrativeBuilder(ClaimClustering):
         by_norm = {norm[t]: v for t, v in zip(rep, fresh, strict=True)}
         fresh_all = np.stack([by_norm[norm[t]] for t in todo]) if todo else fresh
         if todo and self.cache is not None:
+            # the cache keeps float16: use the same rounding now, so a re-run decides alike
+            fresh_all = fresh_all.astype(np.float16).astype(np.float32)
             self.cache.add(todo, fresh_all)
         by_text = {texts[i]: v for i, v in found.items()}
         by_text.update(zip(todo, fresh_all, strict=True))
@@ -706,6 +743,11 @@ _INIT_PARAMS = {
     "pool_stances",
     "prefilter_above",
     "prefilter_chance",
+    "lexical_weight",
+    "lexical_max_df",
+    "agreement_weight",
+    "recur_min",
+    "same_doc_penalty",
 }
 
 

@@ -28,6 +28,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from claimtrace.evaluation.emergent import bcubed as _bcubed
+
 __all__ = ["evaluate_semeval_narratives", "format_report", "load_semeval_labels"]
 
 
@@ -77,21 +79,6 @@ def _pairs_pr(
         "recall": round(r, 4),
         "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
         "base_rate": round(true / total, 4) if total else 0.0,
-    }
-
-
-def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
-    by_pred: dict[str, set[str]] = defaultdict(set)
-    by_gold: dict[str, set[str]] = defaultdict(set)
-    for d in gold:
-        by_pred[pred[d]].add(d)
-        by_gold[gold[d]].add(d)
-    p = sum(len(by_pred[pred[d]] & by_gold[gold[d]]) / len(by_pred[pred[d]]) for d in gold) / len(gold)
-    r = sum(len(by_pred[pred[d]] & by_gold[gold[d]]) / len(by_gold[gold[d]]) for d in gold) / len(gold)
-    return {
-        "precision": round(p, 4),
-        "recall": round(r, 4),
-        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
     }
 
 

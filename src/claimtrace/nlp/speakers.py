@@ -14,15 +14,20 @@ Speaker resolution (``Claim.speaker_key``):
 Chains such as "..., the statement said, AGENCY reported" keep the reporting agency in
 ``Claim.via``. Sentences in the outlet's own voice that carry a checkable fact (a number, a
 date, or a named entity with a verb) and overlap no attribution become ``unattributed`` claims.
+An outlet-voiced sentence leading into "According to S, ..." in its paragraph is S's claim. A
+headline (or one-line post) yields its claim through :mod:`claimtrace.nlp.headlines`
+("Report: X" -> X, ``according_to``), replacing the tagger's fragments of it.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from claimtrace.model import Claim, Mention
 from claimtrace.nlp.attribution import Attribution, _Doc
+from claimtrace.nlp.headlines import headline_span, merge_headline_claim
 from claimtrace.nlp.hedges import HedgeIndex
 
 _TYPE_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "OTHER": 4}
@@ -235,7 +240,30 @@ def build_claims(
             )
     claims.extend(_unattributed(text, sentences, res, atts))
     claims.sort(key=lambda c: (c.start, c.content_start))
-    return claims
+    _lead_ins(text, claims)
+    head = headline_span(text)
+    return merge_headline_claim(text, claims, hedges=hedges.window(*head)) if head else claims
+
+
+def _lead_ins(text: str, claims: list[Claim]) -> None:
+    """Outlet-voiced "X." right before "According to S, Y." in its paragraph is S's claim too.
+
+    News writing leads with the gist, then names the source; such a sentence becomes
+    ``according_to`` with the following claim's speaker and cue.
+    """
+    for u, nxt in itertools.pairwise(claims):
+        if (
+            u.kind == "unattributed"
+            and nxt.kind == "according_to"
+            and nxt.cue_start is not None
+            and nxt.start >= u.end
+            and not text[u.end : nxt.cue_start].strip()
+            and "\n" not in text[u.end : nxt.cue_start]
+        ):
+            u.kind = "according_to"
+            u.speaker_text, u.speaker_start = nxt.speaker_text, nxt.speaker_start
+            u.speaker_end, u.speaker_key = nxt.speaker_end, nxt.speaker_key
+            u.cue, u.cue_start, u.cue_end = nxt.cue, nxt.cue_start, nxt.cue_end
 
 
 def _unattributed(
