@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimtrace.crossdoc import stance_model as sm
@@ -79,6 +81,19 @@ def test_sentence_spans_cover_text() -> None:
         "Third line without stop",
         "Fourth.",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .?!\n\"'A1")), max_size=120))
+def test_sentence_spans_are_ordered_non_empty_and_inside(text: str) -> None:
+    spans = sm.sentence_spans(text)
+    assert spans and len(spans) <= sm.MAX_SENTS
+    last = 0
+    for s, e in spans:
+        assert last <= s <= e <= len(text)
+        last = e
+    if text.strip():
+        assert all(text[s:e].strip() for s, e in spans)
 
 
 def test_body_regime_needs_a_claim() -> None:
