@@ -5,9 +5,10 @@ usage: python benchmarks/serve_load.py --db DB [--clients 16] [--seconds 30] [--
 Starts ``claimtrace serve`` on a free loopback port over ``DB`` (an analysed database), then,
 endpoint by endpoint, runs ``--clients`` threads that each send requests back to back for
 ``--seconds`` seconds, and prints requests, errors and the median / p95 latency per endpoint.
-``--beside DIR`` ingests DIR into the same database and runs ``claimtrace analyze`` while the
-load runs (the writer the analysts' server lives beside). Bounded: at most
-``clients x seconds x endpoints`` of load, and the server is stopped at the end.
+``--beside DIR`` ingests DIR into the same database before the server starts and runs
+``claimtrace analyze`` on it while the load runs (the writer the analysts' server lives
+beside). Bounded: at most ``clients x seconds x endpoints`` of load, and the server is
+stopped at the end.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ def main() -> None:
     parser.add_argument("--beside", type=Path, default=None, help="ingest and analyse this folder meanwhile")
     parser.add_argument("--only", default=None, help="comma-separated endpoint names")
     args = parser.parse_args()
+    if args.beside is not None:  # stored before the server starts: the writer beside is analyze
+        subprocess.run([*CLI, "ingest", str(args.beside), "--db", args.db], check=True, capture_output=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -114,9 +117,6 @@ def main() -> None:
             for fn in fns.values():  # warm each endpoint (encoder, indexes, snapshot) before timing
                 fn(c, 0)
         if args.beside is not None:
-            subprocess.run(
-                [*CLI, "ingest", str(args.beside), "--db", args.db], check=True, capture_output=True
-            )
             writer = subprocess.Popen([*CLI, "analyze", "--db", args.db], stdout=subprocess.DEVNULL)
         results = {
             name: load(base, fn, clients=args.clients, seconds=args.seconds) for name, fn in fns.items()
