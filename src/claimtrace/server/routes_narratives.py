@@ -95,6 +95,15 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
     """The narrative endpoints over ``cat``; ratings must be one of ``ratings``."""
     r = APIRouter(prefix="/api", tags=["narratives"])
     vocabulary = {fold_rating(x): x for x in ratings}
+    sorted_for: list[tuple[Snapshot, list[dict[str, Any]]]] = []
+
+    def summaries(snap: Snapshot) -> list[dict[str, Any]]:
+        """Every narrative's summary (rating left out), in list order; made once per snapshot."""
+        if not sorted_for or sorted_for[0][0] is not snap:
+            items = [_summary(n, snap, None) for n in snap.narratives]
+            items.sort(key=lambda x: (-x["documents"], -(x["claims"]), x["label"].casefold(), x["id"]))
+            sorted_for[:] = [(snap, items)]
+        return sorted_for[0][1]
 
     def find(narrative_id: str) -> tuple[Narrative, Snapshot]:
         snap = cat.snapshot()
@@ -110,14 +119,12 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
         q: Annotated[str | None, Query(description="Label contains this (any case).")] = None,
     ) -> dict[str, Any]:
         """Narratives, those in the most documents first, with counts, stance totals and rating."""
-        snap = cat.snapshot()
-        ratings = cat.store.load_ratings()
         needle = (q or "").casefold().strip()
-        items = [
-            _summary(n, snap, ratings.get(n.id)) for n in snap.narratives if needle in n.label.casefold()
-        ]
-        items.sort(key=lambda x: (-x["documents"], -(x["claims"]), x["label"].casefold(), x["id"]))
-        return page(items, offset=offset, limit=limit)
+        items = [x for x in summaries(cat.snapshot()) if needle in x["label"].casefold()]
+        result = page(items, offset=offset, limit=limit)
+        ratings = cat.store.load_ratings()  # read live: only the page's items get them
+        result["items"] = [{**x, "rating": ratings.get(x["id"])} for x in result["items"]]
+        return result
 
     @r.get("/narratives/{narrative_id}")
     def narrative(narrative_id: str) -> dict[str, Any]:
