@@ -217,3 +217,15 @@ def test_html_meta_tags(tmp_path: Path) -> None:
     [doc] = read_path(str(page))
     assert (doc.outlet, doc.published, doc.author) == ("Kessa Herald", "2023-05-06", "Ada Quill")
     assert doc.meta["url"] == "https://www.kessa-herald.example/news/fees"
+
+
+def test_run_takes_the_sidecar_too(tmp_path: Path) -> None:
+    from claimtrace.cli import app
+
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    missing = tmp_path / "none.csv"
+    out = CliRunner().invoke(
+        app, ["run", str(tmp_path / "a.txt"), "--db", str(tmp_path / "r.db"), "--metadata", str(missing)]
+    )
+    assert out.exit_code == 1 and f"{missing}: no such file" in out.output
+    assert not (tmp_path / "r.db").exists() or "added" not in out.output

@@ -10,7 +10,7 @@ import typer
 from claimtrace.api import Corpus
 from claimtrace.cli.attribution import ModelOption, use_model
 from claimtrace.cli.common import DEFAULT, DbOption, err, user_errors
-from claimtrace.cli.ingest import OutletFromDirOption, OutletOption
+from claimtrace.cli.ingest import MetadataOption, OutletFromDirOption, OutletOption, metadata_warning
 from claimtrace.cli.progress import stage_progress
 
 WorkersOption = Annotated[
@@ -109,14 +109,18 @@ def run(
     force: ForceOption = False,
     outlet: OutletOption = None,
     outlet_from_dir: OutletFromDirOption = False,
+    metadata: MetadataOption = None,
     attribution_model: ModelOption = None,
 ) -> None:
     """Ingest, analyse and report in one command."""
     from claimtrace.readers import ReadOptions
+    from claimtrace.readers.metadata import sidecar_for
 
     _check_report_format(fmt)
     use_model(attribution_model)
-    options = ReadOptions(outlet=outlet, outlet_from_dir=outlet_from_dir)
+    if metadata is not None:
+        sidecar_for(metadata)  # a missing or malformed sidecar stops here
+    options = ReadOptions(outlet=outlet, outlet_from_dir=outlet_from_dir, metadata=metadata)
     with Corpus.open(db) as corpus:
         with stage_progress() as reporter:
             ingested = corpus.ingest(
@@ -127,6 +131,7 @@ def run(
         for failure in ingested.failures:
             err(str(failure))
         typer.echo(ingested.summary())
+        metadata_warning(corpus.store.metadata_gaps())
         _analyze(corpus, force=force, workers=workers)
         _write_report(corpus, report_path, fmt)
     if ingested.failures:

@@ -21,6 +21,24 @@ OutletFromDirOption = Annotated[
         help="Outlet of documents whose input names none = their file's folder (corpus/OUTLET/article.txt).",
     ),
 ]
+MetadataOption = Annotated[
+    str | None,
+    typer.Option(
+        "--metadata",
+        metavar="FILE",
+        help="Sidecar CSV/TSV/JSONL mapping each document's source, file name or id to its outlet, "
+        "date, url, title, author, language.",
+    ),
+]
+
+
+def metadata_warning(gaps: tuple[int, int, int]) -> None:
+    """Print the gap warning for ``store.metadata_gaps()`` (a fifth without a date or an outlet)."""
+    from claimtrace.readers.metadata import gap_warning
+
+    warning = gap_warning(*gaps)
+    if warning:
+        err(warning)
 
 
 def _check_format(value: str | None) -> str | None:
@@ -63,15 +81,7 @@ def ingest(
     ] = True,
     outlet: OutletOption = None,
     outlet_from_dir: OutletFromDirOption = False,
-    metadata: Annotated[
-        str | None,
-        typer.Option(
-            "--metadata",
-            metavar="FILE",
-            help="Sidecar CSV/TSV/JSONL mapping each document's source, file name or id to its outlet, "
-            "date, url, title, author, language.",
-        ),
-    ] = None,
+    metadata: MetadataOption = None,
     group_by: Annotated[
         str | None,
         typer.Option(
@@ -86,7 +96,7 @@ def ingest(
     when more than a fifth of the stored documents have no date or no outlet.
     """
     from claimtrace.readers import ReadOptions
-    from claimtrace.readers.metadata import gap_warning, sidecar_for
+    from claimtrace.readers.metadata import sidecar_for
 
     if metadata is not None:
         sidecar_for(metadata)  # a missing or malformed sidecar stops here, before reading anything
@@ -118,9 +128,7 @@ def ingest(
     for failure in report.failures:
         err(str(failure))
     typer.echo(report.summary())
-    warning = gap_warning(*gaps)
-    if warning:
-        err(warning)
+    metadata_warning(gaps)
     if report.failures:
         raise typer.Exit(1)
 
