@@ -177,3 +177,33 @@ def test_eval_stance_on_fnc1_dev_slice() -> None:
     res = fnc1.evaluate_fnc1(FNC / "train_bodies.csv", FNC / "train_stances.csv", body_ids=set(ids[:40]))
     assert res["pairs"] > 500
     assert res["fnc_score"] >= 70.0 and res["f1"]["unrelated"] >= 0.9, res
+
+
+def test_merged_networks_average_their_logits() -> None:
+    import numpy as np
+
+    from claimtrace.evaluation.stance_train import merge_mlps
+
+    rng = np.random.default_rng(0)
+    mean, std = rng.normal(size=4).astype(np.float32), np.ones(4, np.float32)
+    nets = [
+        sm.Mlp(
+            mean,
+            std,
+            rng.normal(size=(6, 5)),
+            rng.normal(size=5),
+            rng.normal(size=(5, 3)),
+            rng.normal(size=3),
+        )
+        for _ in range(3)
+    ]
+    dense, rest = rng.normal(size=(7, 4)).astype(np.float32), rng.normal(size=(7, 2)).astype(np.float32)
+
+    def logits(n: sm.Mlp) -> np.ndarray:
+        x = np.concatenate([(dense - n.mean) / n.std, rest], axis=1)
+        return np.maximum(x @ n.w1 + n.b1, 0) @ n.w2 + n.b2
+
+    z = np.mean([logits(n) for n in nets], axis=0)
+    want = np.exp(z - z.max(axis=1, keepdims=True))
+    want /= want.sum(axis=1, keepdims=True)
+    assert np.allclose(merge_mlps(nets).proba(dense, rest), want, atol=1e-5)

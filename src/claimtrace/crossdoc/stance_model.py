@@ -13,7 +13,8 @@ claim and the document's sentences (max, top-3, first sentence, whole), TF-IDF c
 overlap, cue lexicons (refuting, hedging, reporting, confirming words, question marks, quotes)
 counted in the sentences most similar to the claim and in the claim itself, the position of the
 best sentence, and TF-IDF bags of words of claim and document over a small vocabulary plus the
-MiniLM vectors. A small MLP (one hidden ReLU layer) per regime turns them into probabilities.
+MiniLM vectors. A small MLP (one hidden ReLU layer; for headlines three networks merged by
+averaging their logits) per regime turns them into probabilities.
 The network is evaluated here in numpy (no torch at run time); the parameters live in
 ``data/stance_model.npz`` (vocabularies, IDF, weights in float16; no text from the corpora beyond
 single words of the vocabulary). Hand-written because no installed library ships a stance model

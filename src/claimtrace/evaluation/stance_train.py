@@ -275,16 +275,34 @@ def _head_xy(
 HEAD_KW: dict[str, Any] = {"hidden": 64, "epochs": 40, "dropout": 0.5, "weight_decay": 1e-3}
 
 
+def merge_mlps(nets: Sequence[sm.Mlp]) -> sm.Mlp:
+    """One network whose logits are the mean of ``nets``' logits (same inputs and standardisation)."""
+    k = len(nets)
+    return sm.Mlp(
+        nets[0].mean,
+        nets[0].std,
+        np.concatenate([n.w1 for n in nets], axis=1),
+        np.concatenate([n.b1 for n in nets]),
+        np.concatenate([n.w2 for n in nets], axis=0) / k,
+        np.mean([n.b2 for n in nets], axis=0),
+    )
+
+
 def train_head(
-    arts: Sequence[dict[str, Any]], *, crowd_weight: float = 0.5, seed: int = 0, **kw: Any
+    arts: Sequence[dict[str, Any]], *, crowd_weight: float = 0.5, seed: int = 0, members: int = 3, **kw: Any
 ) -> tuple[sm.Mlp, sm.Vocab]:
-    """Fit the headline network on ``arts`` read against gold claims, siblings and nothing."""
+    """Fit the headline network on ``arts`` read against gold claims, siblings and nothing.
+
+    ``members`` networks from different seeds are merged into one (their logits averaged).
+    """
     vocab = build_vocab([a["headline"] for a in arts] + list({a["claim"] for a in arts}), min_df=3, bow=1500)
     rows = _head_rows(arts, rng=random.Random(seed), modes=("gold", "sibling", "none"))
     dense, rest, y, soft = _head_xy(arts, rows, vocab, crowd_weight)
-    return fit_mlp(
-        dense, rest, y, 3, sparse_from=sm.EMBED_DIM, soft=soft, seed=seed, **{**HEAD_KW, **kw}
-    ), vocab
+    nets = [
+        fit_mlp(dense, rest, y, 3, sparse_from=sm.EMBED_DIM, soft=soft, seed=seed + m, **{**HEAD_KW, **kw})
+        for m in range(members)
+    ]
+    return merge_mlps(nets), vocab
 
 
 def cv_head(arts: Sequence[dict[str, Any]], *, folds: int = 5, **kw: Any) -> dict[str, Any]:
