@@ -33,6 +33,7 @@ __all__ = [
     "Story",
     "__version__",
     "open",
+    "stance",
 ]
 
 
@@ -41,3 +42,14 @@ def open(db: str = "claimtrace.db"):  # type: ignore[no-untyped-def]
     from claimtrace.api import Corpus
 
     return Corpus.open(db)
+
+
+def stance(claim_text: str | None, text: str) -> dict[str, object]:
+    """The stance of ``text`` toward ``claim_text`` (the pipeline's model; see crossdoc.stance_model).
+
+    >>> claimtrace.stance("X built a base", "X denies building a base")["stance"]   # doctest: +SKIP
+    'CONTESTS'
+    """
+    from claimtrace.crossdoc.stance_model import stance_toward
+
+    return stance_toward(claim_text, text)

@@ -207,3 +207,10 @@ def test_merged_networks_average_their_logits() -> None:
     want = np.exp(z - z.max(axis=1, keepdims=True))
     want /= want.sum(axis=1, keepdims=True)
     assert np.allclose(merge_mlps(nets).proba(dense, rest), want, atol=1e-5)
+
+
+def test_package_level_stance_is_the_same_function() -> None:
+    import claimtrace
+
+    text = "Norland denies report it built a missile base near Vesk border"
+    assert claimtrace.stance(CLAIM, text) == sm.stance_toward(CLAIM, text)
