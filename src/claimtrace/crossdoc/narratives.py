@@ -178,7 +178,7 @@ class NarrativeBuilder(ClaimClustering):
         self,
         *,
         threshold: float = 0.20,
-        link_threshold: float = 0.30,
+        link_threshold: float = 0.26,
         k: int = 12,
         min_claims: int = 2,
         min_docs: int = 1,

@@ -17,8 +17,9 @@ head Abu"), so the outlet's main claim was lost. :func:`headline_claim` makes it
 * the content must state something (``crossdoc.slots.states_something``, or the headline form
   "<subject> to <verb>"); fragments ("World's oldest burger") make no claim;
 * the tagger's own claims on the headline are kept when their content states something and
-  covers most of the headline's words (a well-read "X says Y"); otherwise they are replaced
-  by the headline claim.
+  covers most of the headline's words (a well-read "X says Y"), or when the line is a prose
+  sentence (a one-line post ending in a full stop); otherwise they are replaced by the
+  headline claim.
 
 Hand-written because no library reads headline attribution conventions; every rule is a general
 pattern over words and punctuation, nothing names an outlet or a story.
@@ -190,6 +191,8 @@ def merge_headline_claim(
     if head is None:
         return list(claims)
     on_head = [c for c in claims if c.start < head.end and c.content_start < head.end]
+    if on_head and text[head.start : head.end].rstrip("\"'”’»)").endswith((".", "!")):
+        return list(claims)  # a one-line post written as prose: the tagger reads prose well
     if head.kind == "unattributed" and any(_covers(text, c, head) for c in on_head):
         return list(claims)
     head.hedges = list(hedges or [])
