@@ -102,11 +102,10 @@ def main() -> None:
         return bcubed(pred, {a: gold[a] for a in pred})["f1"]
 
     table = {lt: [ours(f, lt) for f in folds] for lt in thresholds}
-    print(
-        json.dumps(
-            {"method": "claimtrace narratives", **_cv(table), "seconds": round(time.perf_counter() - t0, 1)}
-        )
-    )
+    done = round(time.perf_counter() - t0, 1)
+    print(json.dumps({"method": "claimtrace narratives", "params": extra, **_cv(table), "seconds": done}))
+    if args.no_baselines:
+        return
 
     texts = [r["articleHeadline"] for r in rows]
     minilm = encode(texts)
