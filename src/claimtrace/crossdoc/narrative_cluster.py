@@ -2,10 +2,13 @@
 
 :class:`ClaimClustering` is a mixin of :class:`~claimtrace.crossdoc.narratives.NarrativeBuilder`:
 candidate pairs from nearest neighbours and entity blocks; pairs scored by cosine plus entity and
-slot agreement minus conflicts; merges strongest first, each admitted at cluster level by the
-average-linkage combined score and a drift check against the larger cluster's medoid. Corpora
-whose claims are uniformly alike (templated text) have their cosines rescaled against the
-corpus background first. See the ``narratives`` module docstring for the whole stage.
+slot agreement minus conflicts; then average linkage over that candidate graph: the two adjacent
+clusters with the highest combined score (average cosine over cross-document pairs, from
+per-document vector sums, plus expected entity/actor agreement weighted by document frequency,
+minus conflicts) merge while it reaches ``link_threshold``, scores of neighbours recomputed after
+each merge; a drift check against the larger cluster's medoid (sentence-vector part) guards each
+merge. Corpora whose claims are uniformly alike (templated text) have their cosines rescaled
+against the corpus background first. See the ``narratives`` module docstring for the whole stage.
 """
 
 from __future__ import annotations
@@ -149,7 +152,6 @@ class ClaimClustering:
     conflict_weight: float
     drift_min: float
     agreement_weight: float
-    recur_min: float
     same_doc_penalty: float
     background_: float | None
     background_mean_: float | None
@@ -255,13 +257,7 @@ class ClaimClustering:
                 scored.append((s, a, b))
         self.entity_weight_ = _entity_weights(rows)
         prof = {i: _Profile.of(rows[i], vecs[i], i) for i in range(n)}
-        # a claim recurs when some other claim restates it closely (``recur_min``); the others
-        # stay claims: they neither found nor join a narrative, however topical their links
-        best = np.zeros(n)
-        for sc, a, b in scored:
-            best[a], best[b] = max(best[a], sc), max(best[b], sc)
-        edges = [(a, b) for _s, a, b in scored if min(best[a], best[b]) >= self.recur_min]
-        parent = self._average_linkage(prof, edges, vecs)
+        parent = self._average_linkage(prof, [(a, b) for _s, a, b in scored], vecs)
         groups: dict[int, list[str]] = defaultdict(list)
         for i, r in enumerate(rows):
             groups[parent.find(i)].append(r.id)

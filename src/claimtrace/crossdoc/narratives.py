@@ -4,19 +4,25 @@ A narrative is a cluster of *claims* (not documents: one article can carry claim
 narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state:
 
 1. every claim that states something (a predicate and a few content words, ``slots.states_something``;
-   fragments never found or join a narrative) and is either attributed or names an entity is
+   fragments never found or join a narrative; nor do contents whose subject only points back,
+   "these activities ...") and is attributed, names an entity or is the headline is
    embedded (its content span; identical texts once, vectors reused from ``vectors=`` / ``cache=``)
    and described by slots (``slots.py``: actor, action, target, place, quantity, speaker);
 2. candidate pairs come from approximate nearest neighbours (exact blocks below a few thousand
    claims, HNSW above) and from blocking on shared entity keys (pairs of keys; oversized
    blocks only pair claims close in time), so the work grows near-linearly, never all pairs;
 3. pairs are scored (cosine + agreement of entities and slots − conflicts: a different actor
-   *and* a different place/target with no entity in common) and merged strongest first; each
-   merge is admitted at cluster level, never on one pair alone: the average-linkage *combined*
-   score between the two clusters (average cosine from the vector sums, plus the expected
-   entity/actor agreement and conflict of a random cross pair, from per-cluster counters) must
-   reach ``link_threshold``, and the smaller cluster's centroid must stay within ``drift_min``
-   cosine of the larger one's medoid. This stops chaining (A~B~C~...) on templated text;
+   *and* a different place/target with no entity in common); clusters are then built by average
+   linkage over that candidate graph (``narrative_cluster.py``): the two adjacent clusters with
+   the highest *combined* score (average cosine over cross-document pairs, plus the expected
+   entity/actor agreement and conflict of a random cross pair, from per-cluster counters) merge
+   while it reaches ``link_threshold``, and the smaller cluster's centroid must stay within
+   ``drift_min`` (sentence-vector) cosine of the larger one's medoid. Vectors are MiniLM fused
+   with TF-IDF over content words (``claimvecs.lexical_vectors``, weight ``lexical_weight``):
+   words in more than ``lexical_max_df`` of the documents carry no weight, and a claim made
+   only of them joins no narrative (a topic is not a claim). This stops chaining (A~B~C~...)
+   on templated text and topical blobs on one-conflict corpora. Thresholds were chosen by
+   grouped CV on Emergent train headlines (``benchmarks/emergent_narratives.py``);
 4. analyst overrides (move / merge / split, as the store returns them) are re-applied to the
    clusters after every clustering, so they survive re-analysis;
 5. ids are kept stable against ``previous`` narratives: a cluster inherits the id of the
@@ -171,7 +177,11 @@ class NarrativeBuilder(ClaimClustering):
     ``pool_stances`` decides a document's stance once per group of related narratives;
     ``prefilter_above`` the number of eligible claims from which only claims that can recur (a
     lexical signature shared with another document, ``claimvecs.recurring_claims``) are embedded
-    and clustered (0: never prefilter); ``prefilter_chance`` its ``max_chance``.
+    and clustered (0: never prefilter); ``prefilter_chance`` its ``max_chance``;
+    ``lexical_weight`` / ``lexical_max_df`` the TF-IDF share of the fused vectors and its
+    document-frequency cap; ``agreement_weight`` scales entity/actor agreement in the cluster
+    score; ``same_doc_penalty`` is taken off the score of two clusters all of whose pairs lie in
+    one document (a document restating itself).
     """
 
     def __init__(
@@ -200,7 +210,6 @@ class NarrativeBuilder(ClaimClustering):
         lexical_weight: float = 0.5,
         lexical_max_df: float = 0.1,
         agreement_weight: float = 1.0,
-        recur_min: float = 0.0,
         same_doc_penalty: float = 0.0,
     ) -> None:
         self.threshold = threshold
@@ -226,7 +235,6 @@ class NarrativeBuilder(ClaimClustering):
         self.lexical_weight = lexical_weight
         self.lexical_max_df = lexical_max_df
         self.agreement_weight = agreement_weight
-        self.recur_min = recur_min
         self.same_doc_penalty = same_doc_penalty
 
     # -- public ------------------------------------------------------------------------------
@@ -746,7 +754,6 @@ _INIT_PARAMS = {
     "lexical_weight",
     "lexical_max_df",
     "agreement_weight",
-    "recur_min",
     "same_doc_penalty",
 }
 
