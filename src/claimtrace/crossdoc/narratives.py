@@ -337,7 +337,9 @@ class NarrativeBuilder(ClaimClustering):
                 on_head = c.content_end <= head_end
                 eligible = (
                     nwords >= self.min_words
-                    and not _ANAPHORIC.match(text, c.content_start, c.content_end)
+                    # a headline has nothing before it to point back to: "This Man Paid Off ..." is
+                    # a headline's deixis, not an anaphor
+                    and (on_head or not _ANAPHORIC.match(text, c.content_start, c.content_end))
                     and not inside_boilerplate(inp.doc, c.content_start, c.content_end)
                     and (c.kind != "unattributed" or bool(inside) or on_head)
                     and (
