@@ -44,7 +44,8 @@ def main() -> None:
     planted = cd.build_corpus(args.n, reuse_rate=0.1, seed=1, garble=0.85)
     docs = [d for d in cd.to_documents([p.doc for p in planted]) if d.id in analyses]
     if args.no_stance:
-        nm.decide_stance = lambda *a, **k: {"stance": "ATTRIBUTES"}  # type: ignore[assignment]
+        nm.decide_stance = lambda *a, **k: {"stance": "ATTRIBUTES"}  # type: ignore[attr-defined]
+        nm.decide_stances = lambda asks: [{"stance": "ATTRIBUTES"} for _ in asks]  # batched since stance.v3
     inputs = [NarrativeInput(d, analyses[d.id]) for d in docs]
     entities = link_entities(analyses[d.id] for d in docs)
     t = time.perf_counter()

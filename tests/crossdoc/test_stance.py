@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from _narrative_fixtures import base_docs, extra_doc, make
 
-from claimtrace.crossdoc.stance import decide_stance
+import claimtrace.crossdoc.stance as stance_mod
+from claimtrace.crossdoc.stance import StanceRequest, decide_stance, decide_stances, excerpt_spans
 
 
 def _stance(inp, actors=("gaz:country-y",)):
@@ -151,3 +154,108 @@ def test_outlet_citing_itself_is_own_voice() -> None:
         outlet="Omicron Daily",
     )
     assert _stance(inp)["stance"] == "AMPLIFIES"
+
+
+_LONG = (
+    "The harbour reopened on Monday. Fishing boats returned at dawn. "
+    "Agency X said Country Y runs a training camp at Base Z for fighters. "
+    "Officials gave no further details. Prices at the market rose slightly. "
+    "A festival is planned for the spring. The mayor opened a new school. Rain is expected."
+)
+
+
+def _long_doc(doc_id: str = "long1"):
+    claim = {
+        "content": "Country Y runs a training camp at Base Z for fighters",
+        "speaker": "Agency X",
+        "cue": "said",
+    }
+    return make(doc_id, _LONG, [claim], date=None, outlet="Kappa")
+
+
+def _spy_on_encoding(monkeypatch) -> list[tuple[str | None, str]]:
+    """Record the (claim, text) pairs the stance decision sends to the encoder."""
+    seen: list[tuple[str | None, str]] = []
+    real = stance_mod.stance_batch
+
+    def spy(pairs, **kw):
+        seen.extend(pairs)
+        return real(pairs, **kw)
+
+    monkeypatch.setattr(stance_mod, "stance_batch", spy)
+    return seen
+
+
+def test_excerpt_is_the_claim_sentence_and_its_neighbours_capped() -> None:
+    inp = _long_doc()
+    text, claims = inp.doc.text, inp.analysis.claims[:1]
+    sents = [text[s:e] for s, e in excerpt_spans(inp.analysis, text, claims)]
+    assert sents == [
+        "Fishing boats returned at dawn.",
+        "Agency X said Country Y runs a training camp at Base Z for fighters.",
+        "Officials gave no further details.",
+    ]
+    one = [text[s:e] for s, e in excerpt_spans(inp.analysis, text, claims, limit=1)]
+    assert one == ["Agency X said Country Y runs a training camp at Base Z for fighters."]
+
+
+def test_model_reads_only_the_excerpt_and_evidence_points_into_the_document(monkeypatch) -> None:
+    seen = _spy_on_encoding(monkeypatch)
+    inp = _long_doc()
+    got = _stance(inp)
+    assert got["method"] in ("model", "rules") and "probabilities" in got  # the model was consulted
+    (read,) = [t for _, t in seen]
+    assert read.split("\n") == [
+        "Fishing boats returned at dawn.",
+        "Agency X said Country Y runs a training camp at Base Z for fighters.",
+        "Officials gave no further details.",
+    ]
+    for e in got["evidence"]:
+        assert inp.doc.text[e["start"] : e["end"]] == e["text"]
+
+
+def test_rules_amplifies_skips_the_model_and_batch_equals_one_by_one(monkeypatch) -> None:
+    own = make(
+        "own1",
+        "Country Y trains drone pilots at Base Z for raids on Norland. Country Y reportedly pays them well.",
+        [
+            {
+                "content": "Country Y trains drone pilots at Base Z for raids on Norland",
+                "kind": "unattributed",
+            }
+        ],
+        date=None,
+        outlet="Lambda",
+    )
+    docs = [*base_docs(), extra_doc(), own, _long_doc()]
+    asks = [StanceRequest(d.doc, d.analysis, d.analysis.claims[:1], {"gaz:country-y"}) for d in docs]
+    one_by_one = [decide_stance(a.doc, a.analysis, a.claims, actor_keys=a.actor_keys) for a in asks]
+    seen = _spy_on_encoding(monkeypatch)
+    batched = decide_stances(asks)
+    for a, b in zip(batched, one_by_one, strict=True):  # batched encoding pads: floats agree closely
+        assert {**a, "probabilities": None} == {**b, "probabilities": None}
+        assert a.get("probabilities", {}) == pytest.approx(b.get("probabilities", {}), abs=1e-4)
+    assert one_by_one[-2]["stance"] == "AMPLIFIES" and one_by_one[-2]["method"] == "rules"
+    assert not any("drone pilots" in t for _, t in seen)  # a full document the rules decided
+    assert any("training camp" in t for _, t in seen)  # the long ATTRIBUTES one was read
+
+
+def test_given_vectors_are_read_without_encoding(monkeypatch) -> None:
+    monkeypatch.setattr(stance_mod, "stance_batch", lambda pairs, **kw: [] if not pairs else 1 / 0)
+    inp = _long_doc()
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=384).astype(np.float32)
+    ask = StanceRequest(inp.doc, inp.analysis, inp.analysis.claims[:1], (), "Country Y runs a camp", v, [v])
+    (got,) = decide_stances([ask])
+    assert got["method"] in ("model", "rules") and set(got["probabilities"]) == {
+        "agree",
+        "disagree",
+        "discuss",
+        "unrelated",
+    }
+    for e in got["evidence"]:
+        assert inp.doc.text[e["start"] : e["end"]] == e["text"]
+        assert e["text"] in "Agency X said Country Y runs a training camp at Base Z for fighters."
+    s, e = excerpt_spans(inp.analysis, inp.doc.text, inp.analysis.claims[:1], limit=1)[0]
+    model_only = stance_mod._map_back([{"start": 0, "end": e - s}], [(0, s)], inp.doc.text)
+    assert model_only[0]["text"] == "Agency X said Country Y runs a training camp at Base Z for fighters."

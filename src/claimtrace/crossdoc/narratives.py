@@ -97,7 +97,7 @@ from claimtrace.crossdoc.claimvecs import ClaimVectorCache, fuse_vectors, lexica
 from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, states_something
-from claimtrace.crossdoc.stance import decide_stance
+from claimtrace.crossdoc.stance import StanceRequest, decide_stances
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative
 from claimtrace.nlp.headlines import headline_span, headline_states
 
@@ -645,6 +645,7 @@ class NarrativeBuilder(ClaimClustering):
             for d in n.documents:
                 by_doc[d].append(j)
         decided: dict[tuple[str, int], dict[str, Any]] = {}
+        asks: list[tuple[str, list[int], int, StanceRequest]] = []
         for d, js in by_doc.items():
             groups = self._stance_groups(d, js, docs_of, keys_of) if self.pool_stances else [[j] for j in js]
             inp = self.inputs_[doc_index[d]]
@@ -652,17 +653,42 @@ class NarrativeBuilder(ClaimClustering):
                 mine = {j: [r.claim for r in rows_of[j] if r.inp == doc_index[d]] for j in grp}
                 # the narrative holding most of the document's claims decides for the group
                 main = max(grp, key=lambda j: (len(mine[j]), len(docs_of[j]), narratives[j].id))
-                st = decide_stance(
-                    inp.doc, inp.analysis, mine[main], actor_keys=actors_of[main], claim_text=narratives[main].label
+                ask = StanceRequest(
+                    inp.doc,
+                    inp.analysis,
+                    mine[main],
+                    actors_of[main],
+                    narratives[main].label,
+                    *self._stance_vectors(rows_of[main], doc_index[d]),
                 )
-                for j in grp:
-                    one = dict(st)
-                    if len(grp) > 1:
-                        one["pooled_with"] = sorted(narratives[x].id for x in grp if x != j)
-                        one["decided_by"] = narratives[main].id
-                    decided[(d, j)] = one
+                asks.append((d, grp, main, ask))
+        # all decisions at once: one encoder call for the learned model
+        for (d, grp, main, _), st in zip(asks, decide_stances([a[3] for a in asks]), strict=True):
+            for j in grp:
+                one = dict(st)
+                if len(grp) > 1:
+                    one["pooled_with"] = sorted(narratives[x].id for x in grp if x != j)
+                    one["decided_by"] = narratives[main].id
+                decided[(d, j)] = one
         for j, n in enumerate(narratives):
             n.stances = [decided[(d, j)] for d in n.documents]
+
+    def _stance_vectors(
+        self, rows: Sequence[Row], inp: int
+    ) -> tuple[np.ndarray | None, list[np.ndarray] | None]:
+        """MiniLM vectors for the stance model: the narrative (mean of its claims), its claims in ``inp``.
+
+        Only with the default encoder (the stance model was trained on MiniLM), and only the dense
+        part of the fused vectors; None where a claim has no vector (then the model encodes).
+        """
+        if self.encoder is not None or any(r.id not in self.vecs_ for r in rows):
+            return None, None
+        dense = {r.id: self.vecs_[r.id][:384] for r in rows}
+        if any(len(v) < 384 for v in dense.values()):
+            return None, None
+        unit = {k: v / (float(np.linalg.norm(v)) or 1.0) for k, v in dense.items()}
+        mean = np.mean(list(unit.values()), axis=0)
+        return mean / (float(np.linalg.norm(mean)) or 1.0), [unit[r.id] for r in rows if r.inp == inp]
 
     @staticmethod
     def _stance_groups(

@@ -5,8 +5,10 @@ evaluation: it reads the learned model of :mod:`claimtrace.crossdoc.stance_model
 narrative's claim text against the document; trained on FNC-1 bodies and Emergent headlines)
 together with the rules below (:func:`rule_stance`), which see attribution. Headline-only
 documents take the model's label; full documents keep a rule decision and otherwise take the
-model's. :func:`stance_toward` (claim text, text) is the same model for callers without an
-analysis (``claimtrace eval stance``).
+model's, read on the sentences holding the narrative's claims (and their neighbours), not the
+whole body: :func:`decide_stances` batches a whole fit (see there for the cost).
+:func:`stance_toward` (claim text, text) is the same model on a whole text for callers without
+an analysis (``claimtrace eval stance`` reads whole FNC-1 bodies).
 
 The rules are decided with explicit lexicons from the narrative's claims in the document (their
 kinds, cues and hedges) and the words around them, separating the outlet's own voice from the
@@ -37,15 +39,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from claimtrace.crossdoc.stance_model import stance_toward
+import numpy as np
+
+from claimtrace.crossdoc.stance_model import (
+    Text,
+    body_stance,
+    is_headline,
+    stance_batch,
+    stance_toward,
+    text_with_vectors,
+)
 from claimtrace.errors import ClaimtraceError
 from claimtrace.model import Claim, DocAnalysis, Document, StanceLabel
 
-__all__ = ["STAGE_VERSION", "decide_stance", "rule_stance", "stance_toward"]
+__all__ = [
+    "STAGE_VERSION",
+    "StanceRequest",
+    "decide_stance",
+    "decide_stances",
+    "excerpt_spans",
+    "rule_stance",
+    "stance_toward",
+]
 
-STAGE_VERSION = "stance.v2"
+STAGE_VERSION = "stance.v3"
 
 _FLAGS = re.IGNORECASE
 
@@ -134,6 +154,7 @@ SCARE_QUOTE = re.compile(r"[“\"‘'](\w[\w-]*(?:\s+[\w-]+){0,2})[”\"’']")
 
 _DECIDE_AT = 2.0
 _NEAR = 24  # characters between an actor mention and loaded framing of it
+EXCERPT_SENTS = 4  # sentences of a full document the body model reads per decision
 
 
 def _norm(name: str | None) -> str:
@@ -285,6 +306,21 @@ def rule_stance(
     return {"doc": doc.id, "stance": stance, "evidence": ev, "scores": dict(scores), "markers": markers}
 
 
+@dataclass(frozen=True)
+class StanceRequest:
+    """One stance decision: ``doc`` toward the narrative whose claims in it are ``claims``."""
+
+    doc: Document
+    analysis: DocAnalysis
+    claims: Sequence[Claim]
+    actor_keys: Collection[str] = ()
+    claim_text: str | None = None
+    #: MiniLM vectors the caller already has: the narrative's claim and each of ``claims``
+    #: (its content); with both, the body model reads them instead of encoding sentences
+    claim_vector: np.ndarray | None = None
+    claim_vectors: Sequence[np.ndarray] | None = None
+
+
 def decide_stance(
     doc: Document,
     analysis: DocAnalysis,
@@ -296,24 +332,123 @@ def decide_stance(
     """The stance of ``doc`` toward a narrative: the learned model read with the rules.
 
     ``claims`` are the narrative's claims in ``doc``; ``claim_text`` the narrative's claim (its
-    label; default: the contents of ``claims``). A headline-only document (one short sentence)
-    takes the learned headline model's label. A full document keeps the rules' label where their
-    evidence reaches the decision score (attribution-aware: own voice, reported and quoted text),
-    and otherwise takes the learned body model's label when it finds the document related to the
-    claim. CONTESTS becomes DEBUNKS when the outlet itself calls the claim false. Evidence: the
-    rule markers of the chosen label, else the sentences the model read as most relevant.
+    label; default: the contents of ``claims``). See :func:`decide_stances` (the same for many).
 
     Returns ``{"doc", "stance", "evidence", "scores", "method", "probabilities"}``.
     """
-    rules = rule_stance(doc, analysis, claims, actor_keys=actor_keys)
-    text = doc.text
-    claim = claim_text or " ".join(text[c.content_start : c.content_end] for c in claims)
-    if not claim.strip() or not text.strip():
-        return {**rules, "method": "rules"}
+    return decide_stances([StanceRequest(doc, analysis, claims, actor_keys, claim_text)])[0]
+
+
+def excerpt_spans(
+    analysis: DocAnalysis, text: str, claims: Sequence[Claim], *, limit: int = EXCERPT_SENTS
+) -> list[tuple[int, int]]:
+    """The sentences the body model reads: those holding ``claims``, then neighbours; ``limit`` in all."""
+    sents = list(analysis.sentences) or [(0, len(text))]
+    hit = [i for i, (s, e) in enumerate(sents) if any(s < c.end and c.start < e for c in claims)]
+    picked = list(dict.fromkeys(hit))[:limit]
+    for i in hit:
+        for j in (i - 1, i + 1):
+            if len(picked) < limit and 0 <= j < len(sents) and j not in picked:
+                picked.append(j)
+    return [sents[i] for i in sorted(picked or [0])]
+
+
+def _excerpt(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """The sentences joined by newlines, and (excerpt offset, document offset) of each."""
+    parts, starts, at = [], [], 0
+    for s, e in spans:
+        piece = text[s:e].replace("\n", " ")
+        parts.append(piece)
+        starts.append((at, s))
+        at += len(piece) + 1
+    return "\n".join(parts), starts
+
+
+def _map_back(ev: list[dict[str, Any]], starts: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
+    out = []
+    for x in ev:
+        k = max(i for i, (a, _) in enumerate(starts) if a <= x["start"]) if starts else 0
+        a, s = starts[k] if starts else (0, 0)
+        lo, hi = s + x["start"] - a, s + x["end"] - a
+        out.append(_ev(text, lo, hi))
+    return out
+
+
+def _claim_sentences(r: StanceRequest) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The sentences holding ``r.claims`` (at most ``EXCERPT_SENTS``), each with its claims' mean vector."""
+    sents = list(r.analysis.sentences) or [(0, len(r.doc.text))]
+    by_sent: dict[int, list[np.ndarray]] = {}
+    for c, v in zip(r.claims, r.claim_vectors or (), strict=True):
+        k = next((i for i, (s, e) in enumerate(sents) if s < c.end and c.start < e), None)
+        if k is not None and (k in by_sent or len(by_sent) < EXCERPT_SENTS):
+            by_sent.setdefault(k, []).append(np.asarray(v, np.float32))
+    picked = sorted(by_sent) or [0]
+    fill = r.claim_vector if r.claim_vector is not None else np.zeros(384, np.float32)
+    vecs = [np.mean(by_sent[k], axis=0) if k in by_sent else fill for k in picked]
+    return [sents[k] for k in picked], np.stack(vecs).astype(np.float32)
+
+
+def decide_stances(requests: Sequence[StanceRequest]) -> list[dict[str, Any]]:
+    """The stances of many decisions, with one encoder call for all of them.
+
+    A headline-only document (one short sentence) takes the learned headline model's label. A full
+    document keeps the rules' label where their evidence reaches the decision score
+    (attribution-aware: own voice, reported and quoted text); AMPLIFIES and DEBUNKS by the rules
+    are final, so the model is not run there. Otherwise (ATTRIBUTES, or CONTESTS that the model may
+    turn into DEBUNKS) the learned body model reads the sentences holding the narrative's claims
+    and their neighbours (:func:`excerpt_spans`, at most ``EXCERPT_SENTS``), not the whole
+    document, and its label replaces ATTRIBUTES when it finds the document related to the claim.
+    Where the request carries MiniLM vectors (``claim_vector``, ``claim_vectors``: the narrative
+    stage has them for every clustered claim), the model reads the sentences holding the claims
+    with those vectors and encodes nothing. All other texts go to the encoder in one call.
+    CONTESTS becomes DEBUNKS when the outlet itself calls the claim false. Evidence: the rule
+    markers of the chosen label, else the sentences the model read as most relevant.
+    """
+    rules = [rule_stance(r.doc, r.analysis, r.claims, actor_keys=r.actor_keys) for r in requests]
+    head: list[tuple[int, str, str]] = []
+    body: list[tuple[int, str, str, list[tuple[int, int]]]] = []
+    given: list[tuple[int, Text, Text, list[tuple[int, int]]]] = []
+    for i, (r, ru) in enumerate(zip(requests, rules, strict=True)):
+        text = r.doc.text
+        claim = r.claim_text or " ".join(text[c.content_start : c.content_end] for c in r.claims)
+        if not claim.strip() or not text.strip():
+            continue
+        if is_headline(text):
+            head.append((i, claim, text))
+        elif ru["stance"] in ("ATTRIBUTES", "CONTESTS") and r.claim_vector is not None and r.claim_vectors:
+            spans, vecs = _claim_sentences(r)
+            short, starts = _excerpt(text, spans)
+            inner = [(a, a + e - s) for (a, s), (_, e) in zip(starts, spans, strict=True)]
+            doc_text = text_with_vectors(short, inner, vecs)
+            given.append(
+                (i, text_with_vectors(claim, [(0, len(claim))], r.claim_vector[None]), doc_text, starts)
+            )
+        elif ru["stance"] in ("ATTRIBUTES", "CONTESTS"):
+            short, starts = _excerpt(text, excerpt_spans(r.analysis, text, r.claims))
+            body.append((i, claim, short, starts))
+    learned: dict[int, dict[str, Any]] = {}
     try:
-        learned = stance_toward(claim, text)
+        for i, got in zip(
+            [h[0] for h in head], stance_batch([(c, t) for _, c, t in head], regime="headline"), strict=True
+        ):
+            learned[i] = got
+        for (i, _, _, starts), got in zip(
+            body, stance_batch([(c, t) for _, c, t, _ in body], regime="body"), strict=True
+        ):
+            learned[i] = {**got, "evidence": _map_back(got["evidence"], starts, requests[i].doc.text)}
+        for (i, _, _, starts), got in zip(given, body_stance([(c, t) for _, c, t, _ in given]), strict=True):
+            learned[i] = {**got, "evidence": _map_back(got["evidence"], starts, requests[i].doc.text)}
     except (ClaimtraceError, ImportError, OSError):  # no encoder or model installed: rules only
-        return {**rules, "method": "rules"}
+        learned = {}
+    return [
+        _combine(r, ru, learned[i]) if i in learned else {**ru, "method": "rules"}
+        for i, (r, ru) in enumerate(zip(requests, rules, strict=True))
+    ]
+
+
+def _combine(r: StanceRequest, rules: dict[str, Any], learned: dict[str, Any]) -> dict[str, Any]:
+    """The rules' decision read with the model's (see :func:`decide_stances`)."""
+    doc, claims = r.doc, r.claims
     stance: StanceLabel = rules["stance"]
     method = "rules"
     if learned["stance"] is not None and (learned["regime"] == "headline" or stance == "ATTRIBUTES"):

@@ -47,9 +47,11 @@ __all__ = [
     "HEAD_LABELS",
     "MODEL_PATH",
     "StanceModel",
+    "body_stance",
     "load_model",
     "stance_batch",
     "stance_toward",
+    "text_with_vectors",
 ]
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "stance_model.npz"
@@ -524,6 +526,32 @@ def _result(
     }
 
 
+def text_with_vectors(text: str, spans: Sequence[tuple[int, int]], vecs: np.ndarray) -> Text:
+    """A :class:`Text` whose sentence vectors the caller already has (MiniLM, one per span)."""
+    v = np.asarray(vecs, np.float32).reshape(len(spans), -1)
+    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    mean = v.mean(axis=0) if len(v) else np.zeros(EMBED_DIM, np.float32)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    return Text(text, list(spans), [words(text[s:e]) for s, e in spans], v, (mean / norm).astype(np.float32))
+
+
+def body_stance(
+    pairs: Sequence[tuple[Text, Text]], *, model: StanceModel | None = None
+) -> list[dict[str, Any]]:
+    """The body regime on prepared ``(claim, document)`` texts (see :func:`stance_batch`)."""
+    m = model or load_model()
+    out: list[dict[str, Any]] = []
+    for lo in range(0, len(pairs), 1024):
+        bp = list(pairs[lo : lo + 1024])
+        dense, rest, wts = body_inputs(bp, m.body_vocab)
+        prob = m.body.proba(dense, rest)
+        for j in range(len(bp)):
+            label = BODY_LABELS[int(prob[j].argmax())]
+            proba = {k: float(p) for k, p in zip(BODY_LABELS, prob[j], strict=True)}
+            out.append(_result(label, proba, bp[j][1], wts[j], "body"))
+    return out
+
+
 def stance_batch(
     pairs: Sequence[tuple[str | None, str]],
     *,
@@ -549,15 +577,9 @@ def stance_batch(
     out: list[dict[str, Any] | None] = [None] * len(pairs)
     body_ix = [i for i, r in enumerate(regimes) if r == "body"]
     head_ix = [i for i, r in enumerate(regimes) if r == "headline"]
-    for lo in range(0, len(body_ix), 1024):
-        chunk = body_ix[lo : lo + 1024]
-        bp = [(by_text[pairs[i][0] or ""], by_text[pairs[i][1]]) for i in chunk]
-        dense, rest, wts = body_inputs(bp, m.body_vocab)
-        prob = m.body.proba(dense, rest)
-        for j, i in enumerate(chunk):
-            label = BODY_LABELS[int(prob[j].argmax())]
-            proba = {k: float(p) for k, p in zip(BODY_LABELS, prob[j], strict=True)}
-            out[i] = _result(label, proba, bp[j][1], wts[j], "body")
+    got = body_stance([(by_text[pairs[i][0] or ""], by_text[pairs[i][1]]) for i in body_ix], model=m)
+    for i, res in zip(body_ix, got, strict=True):
+        out[i] = res
     if head_ix:
         hp = [
             (by_text[pairs[i][1]], by_text[c] if (c := pairs[i][0]) and c.strip() else None) for i in head_ix
