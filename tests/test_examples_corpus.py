@@ -167,7 +167,6 @@ STANCE_NOT_YET = {
     "03": NOT_IN_03,
     "04": "stance: Brevia's reported denial ('no evidence' in Relk's words) comes out DEBUNKS",
     "05": "stance: the Herald's loaded sentence in the Star's own voice comes out ATTRIBUTES",
-    "09a": REPORTED_DENIAL + ": 'has not responded' comes out CONTESTS",
     "10": REPORTED_DENIAL + ": 'Brevia denies', 'has not commented' come out CONTESTS",
 }
 

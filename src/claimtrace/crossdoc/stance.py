@@ -22,9 +22,9 @@ words of the sources it reports:
   a factive cue ("revealed", "exposed", "confirmed") presenting a source's claim as fact;
   loaded framing in own voice ("occupation army", "regime", "junta"; half weight in reported
   text).
-* **CONTESTS** evidence: denials and refusals ("denied", "rejected"), silence or lack of proof
-  ("has not commented", "did not respond", "could not be independently verified", "without
-  providing evidence"), distancing nouns ("allegations", "alleged", "so-called"), scare quotes
+* **CONTESTS** evidence: denials and refusals ("denied", "rejected"), lack of proof ("could not
+  be independently verified", "without providing evidence"), silence ("has not commented", "did
+  not respond": weak, routine reporting unless a distancing word joins it), distancing nouns ("allegations", "alleged", "so-called"), scare quotes
   in own voice, counter-voices (another source's claim that calls it false).
 * **DEBUNKS** evidence: the outlet itself calls it false or unsupported ("false", "baseless",
   "debunked", "no evidence", "disinformation").
@@ -65,7 +65,7 @@ __all__ = [
     "stance_toward",
 ]
 
-STAGE_VERSION = "stance.v3"
+STAGE_VERSION = "stance.v4"
 
 _FLAGS = re.IGNORECASE
 
@@ -104,7 +104,7 @@ CONTEST = [
             r"(?:commented?|respond(?:ed)?|replied|reply|confirm(?:ed)?|react(?:ed)?)\b",
             _FLAGS,
         ),
-        2.0,
+        1.0,  # silence alone is routine reporting; with a distancing word it contests
     ),
     (
         re.compile(
