@@ -24,8 +24,9 @@ words of the sources it reports:
   text).
 * **CONTESTS** evidence: denials and refusals ("denied", "rejected"), lack of proof ("could not
   be independently verified", "without providing evidence"), silence ("has not commented", "did
-  not respond": weak, routine reporting unless a distancing word joins it), distancing nouns ("allegations", "alleged", "so-called"), scare quotes
-  in own voice, counter-voices (another source's claim that calls it false).
+  not respond": weak, routine reporting unless a distancing word joins it), distancing nouns
+  ("allegations", "alleged", "so-called"), scare quotes in own voice, counter-voices (another
+  source's claim that calls it false).
 * **DEBUNKS** evidence: the outlet itself calls it false or unsupported ("false", "baseless",
   "debunked", "no evidence", "disinformation").
 
