@@ -77,7 +77,7 @@ def _write_csv(path: Path) -> None:
         ("c1", "Apple to buy electric carmaker Tesla for 75 billion dollars - report", "for"),
         ("c2", "Storm floods coastal town in Norway, thousands evacuated", "for"),
         ("c2", "Thousands evacuated as storm floods coastal town in Norway", "for"),
-        ("c3", "World's oldest burger", "observing"),
+        ("c3", "Town's tallest chimney", "observing"),
     ]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

@@ -22,9 +22,9 @@ def test_report_prefix_is_attribution_of_the_claim() -> None:
 
 
 def test_officials_say_tail_is_attribution_of_the_claim() -> None:
-    text = "ISIS beheads captured aid worker in Syria, officials say"
+    text = "Rebels seize stranded aid convoy in Ostral, officials say"
     kind, content = _content(text)
-    assert (kind, content) == ("according_to", "ISIS beheads captured aid worker in Syria")
+    assert (kind, content) == ("according_to", "Rebels seize stranded aid convoy in Ostral")
     claim = headline_claim(text)
     assert claim is not None and claim.speaker_text == "officials say"
 
@@ -38,20 +38,20 @@ def test_dash_sources_and_agency_tails() -> None:
 
 
 def test_a_place_label_is_left_out_but_is_no_attribution() -> None:
-    assert _content("India: 400 men cut off their testicles on a guru's advice") == (
+    assert _content("Kessa: 300 villagers plant olive trees on a mayor's advice") == (
         "unattributed",
-        "400 men cut off their testicles on a guru's advice",
+        "300 villagers plant olive trees on a mayor's advice",
     )
 
 
 def test_a_tail_that_is_a_clause_is_no_wrapper() -> None:
-    kind, content = _content("Dead for 48 minutes, Catholic priest claims God is female")
-    assert kind == "unattributed" and content.startswith("Dead for 48 minutes")
+    kind, content = _content("Lost for 12 hours, hiker claims the forest is haunted")
+    assert kind == "unattributed" and content.startswith("Lost for 12 hours")
 
 
 def test_fragments_make_no_claim() -> None:
-    assert headline_claim("World's oldest burger") is None
-    assert headline_claim("The Arrest of the Leader's Wife and Son") is None
+    assert headline_claim("Town's tallest chimney") is None
+    assert headline_claim("The Rescue of the Captain's Dog and Cat") is None
 
 
 def test_a_body_sentence_is_no_headline() -> None:
@@ -97,3 +97,18 @@ def test_headline_claims_stay_inside_the_text(text: str) -> None:
     if claim is not None:
         assert 0 <= claim.start <= claim.content_start < claim.content_end <= claim.end <= len(text)
         assert text[claim.content_start : claim.content_end].strip()
+
+
+def test_headline_forms_without_a_finite_verb_still_claim() -> None:
+    # a dropped copula and a plural subject before a base verb are how headlines state things
+    for text in (
+        "Harbour pilot a suspect in tanker collision",
+        "Glowing lake likely a hoax",
+        "Farmers fear drought in the northern valleys",
+        "Police identify driver in bridge crash",
+    ):
+        claim = headline_claim(text)
+        assert claim is not None, text
+        assert text[claim.content_start : claim.content_end] == text
+    for fragment in ("Giant pumpkin", "Ghost ship of the northern valleys", "A lonely lighthouse"):
+        assert headline_claim(fragment) is None, fragment

@@ -1,7 +1,7 @@
 """Short documents in story clustering: headlines and one- or two-sentence posts.
 
 A headline has five to fifteen content words, so two headlines of the same story often share
-one term or none ("World's oldest burger" / "Two blokes dared to eat 20-year-old burger"): the
+one term or none ("Town's tallest chimney" / "Two builders climb 90-metre chimney for charity"): the
 term space of :mod:`claimtrace.crossdoc.features` is too sparse there. A document is *short*
 when its term bag holds fewer than ``short_terms`` terms (decided per document, so one corpus
 may mix articles and posts). A short document gets the MiniLM vector of its text (the local

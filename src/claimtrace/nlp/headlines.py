@@ -14,8 +14,9 @@ head Abu"), so the outlet's main claim was lost. :func:`headline_claim` makes it
   is the rest, its kind ``according_to`` (its speaker the wrapper's words). A short prefix with
   no reporting word ("India: ...", "EXCLUSIVE: ...") is a section or place label: left out of
   the content, kind unchanged;
-* the content must state something (``crossdoc.slots.states_something``, or the headline form
-  "<subject> to <verb>"); fragments ("World's oldest burger") make no claim;
+* the content must state something (``crossdoc.slots.states_something``, or the headline forms
+  "<subject> to <verb>", a dropped copula "<subject> a <noun>", a plural subject before a base
+  verb "Farmers fear ..."); fragments ("Town's tallest chimney") make no claim;
 * the tagger's own claims on the headline are kept when their content states something and
   covers most of the headline's words (a well-read "X says Y"), or when the line is a prose
   sentence (a one-line post ending in a full stop); otherwise they are replaced by the
@@ -140,11 +141,30 @@ def headline_states(content: str) -> bool:
             return True  # "I wear ...", "explosion not a meteorite"
         if words[i - 1] in _FUNCTION:
             continue
+        if w in ("a", "an"):
+            return True  # the headline's dropped copula: "pilot a suspect", "lake likely a hoax"
+        if _plural_subject(words[i - 1]) and _base_verb(w):
+            return True  # "Farmers fear ...", "Police identify ..."
         if len(w) >= 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and w.isalpha():
             return True
         if len(w) >= 5 and w.endswith("ing"):
             return True
     return any(w in _IRREGULAR for w in words[1:])
+
+
+def _plural_subject(word: str) -> bool:
+    """A plural noun that can head a headline's subject ("Kurds", "users", "police")."""
+    if word in ("police", "people"):
+        return True
+    return len(word) >= 4 and word.isalpha() and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _base_verb(word: str) -> bool:
+    """A verb in its base (plural present) form, by lemminflect's dictionary."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word).get("VERB")
+    return bool(lemmas) and word in lemmas and word not in _FUNCTION
 
 
 def headline_claim(text: str) -> Claim | None:
