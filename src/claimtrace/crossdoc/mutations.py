@@ -109,7 +109,8 @@ def carried_by(carriers: Iterable[Carrier]) -> list[dict[str, Any]]:
         if c.outlet and ("outlet", c.outlet, c.doc) not in seen:
             seen.add(("outlet", c.outlet, c.doc))
             out.append({"outlet": c.outlet, "doc": c.doc, "date": c.date})
-        if c.speaker and not c.denies and ("speaker", c.entity or c.speaker.lower(), c.doc) not in seen:
-            seen.add(("speaker", c.entity or c.speaker.lower(), c.doc))
+        who = ("speaker", c.entity or (c.speaker or "").lower(), c.doc)
+        if c.speaker and not c.denies and who not in seen:
+            seen.add(who)
             out.append({"speaker": c.speaker, "entity": c.entity, "doc": c.doc, "date": c.date})
     return out
