@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from claimtrace.evaluation.ecbplus import bcubed as ecbplus_bcubed
 from claimtrace.model import Narrative
 
 __all__ = [
@@ -57,25 +58,13 @@ def load_emergent(path: str | Path) -> list[dict[str, str]]:
 
 
 def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
-    """B-cubed precision, recall and F1 of the clustering ``pred`` against ``gold`` (item -> cluster)."""
-    by_pred: dict[str, set[str]] = defaultdict(set)
-    by_gold: dict[str, set[str]] = defaultdict(set)
-    for item, g in gold.items():
-        by_pred[pred[item]].add(item)
-        by_gold[g].add(item)
-    if not gold:
-        return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
-    p = r = 0.0
-    for item, g in gold.items():
-        both = len(by_pred[pred[item]] & by_gold[g])
-        p += both / len(by_pred[pred[item]])
-        r += both / len(by_gold[g])
-    p, r = p / len(gold), r / len(gold)
-    return {
-        "precision": round(p, 4),
-        "recall": round(r, 4),
-        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-    }
+    """B-cubed precision, recall and F1 of the clustering ``pred`` against ``gold`` (item -> cluster).
+
+    :func:`claimtrace.evaluation.ecbplus.bcubed` over the items of ``gold``, rounded to 4 places.
+    """
+    items = list(gold)
+    p, r, f1 = ecbplus_bcubed([pred[i] for i in items], [gold[i] for i in items])
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
 
 
 def stance_scores(pred: Mapping[str, str | None], gold: Mapping[str, str]) -> dict[str, Any]:
