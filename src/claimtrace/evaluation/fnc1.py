@@ -33,8 +33,6 @@ __all__ = [
 ]
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
-#: the narrative stance of each FNC-1 label
-FROM_STANCE = {"AMPLIFIES": "agree", "ATTRIBUTES": "discuss", "CONTESTS": "disagree", "DEBUNKS": "disagree"}
 
 csv.field_size_limit(1 << 24)
 
