@@ -98,6 +98,24 @@ def test_match_ranks_the_archive_with_scores_and_evidence(tmp_path: Path) -> Non
     assert rows[1][0]["id"] == "fc-2"
 
 
+def test_match_factchecks_reuses_given_vectors(tmp_path: Path) -> None:
+    db = str(tmp_path / "v.db")
+    plain = ["harbour fees in Velmora up 40%", "is the bridge in Kessel strong enough"]
+    linked = ["harbour fees in #Velmora up 40% https://t.co/xyz", plain[1]]
+    with open_store(db) as store:
+        import_archives(store, db, [str(_archive(tmp_path))])
+        matcher = Matcher(store, db, sync=False)
+        expected = matcher.match_factchecks(plain, k=3)
+        encode, seen = matcher.encode, []
+        matcher.encode = lambda batch: (seen.append(list(batch)), encode(batch))[1]
+        rows = matcher.match_factchecks(plain, k=3, vectors=encode(plain))
+        assert seen == []
+        linked_rows = matcher.match_factchecks(linked, k=3, vectors=encode(linked))
+    assert seen == [[clean_query(linked[0])]]
+    assert rows == expected
+    assert [[h["id"] for h in r] for r in linked_rows] == [[h["id"] for h in r] for r in expected]
+
+
 def test_clean_query() -> None:
     assert clean_query("Wow #Velmora https://t.co/x pic.twitter.com/y fees") == "Wow Velmora fees"
 

@@ -198,15 +198,26 @@ class Matcher:
             out.append(results)
         return out
 
-    def match_factchecks(self, texts: Sequence[str], *, k: int = 5) -> list[list[dict[str, Any]]]:
-        """The ``k`` imported fact-checks nearest to each text, best first (see :func:`match_factchecks`)."""
+    def match_factchecks(
+        self, texts: Sequence[str], *, k: int = 5, vectors: np.ndarray | None = None
+    ) -> list[list[dict[str, Any]]]:
+        """The ``k`` imported fact-checks nearest to each text, best first (see :func:`match_factchecks`).
+
+        ``vectors``: the texts already embedded; only texts that lose links or ``#`` are re-encoded.
+        """
         ref = self.indexes["reference"]
         if not texts:
             return []
         if len(ref) == 0:
             return [[] for _ in texts]
         queries = [clean_query(t) or t for t in texts]
-        qvecs = self.encode(queries)
+        if vectors is None:
+            qvecs = self.encode(queries)
+        else:
+            qvecs = np.array(vectors, copy=True)
+            changed = [i for i, (q, t) in enumerate(zip(queries, texts, strict=True)) if q != t]
+            if changed:
+                qvecs[changed] = self.encode([queries[i] for i in changed])
         near = ref.query(qvecs, min(CANDIDATES, len(ref)))
         lexical = self._lexical_index()
         bm25 = lexical.scores(queries) if lexical is not None else None
@@ -411,8 +422,12 @@ def match_file(
             ]
         items.extend(f for f in found if f["claim"])
     texts = [i["claim"] for i in items]
+    vectors = matcher.encode(texts) if texts else None
     for item, matches, checks in zip(
-        items, matcher.match_many(texts, k=k), matcher.match_factchecks(texts, k=k), strict=True
+        items,
+        matcher.match_many(texts, k=k, vectors=vectors),
+        matcher.match_factchecks(texts, k=k, vectors=vectors),
+        strict=True,
     ):
         item["matches"] = matches
         item["fact_checks"] = checks
