@@ -73,9 +73,10 @@ __all__ = [
 ]
 
 _DENY = {"deny", "reject", "refute", "dismiss", "debunk", "disprove", "rebut", "dispute"}
+#: hedging adverbs (modal verbs hedge through the predicate: ``Pred.modal``)
 _HEDGE_WORDS = {
     "allegedly", "reportedly", "purportedly", "supposedly", "apparently", "possibly", "probably", "perhaps",
-    "likely", "may", "might", "could", "seemingly",
+    "likely", "seemingly",
 }  # fmt: skip
 
 # -- reporting frames around the claim proper --------------------------------------------------
@@ -437,7 +438,7 @@ def claim_form(
     ):
         form.modality = "conditional"
     elif (pred is not None and pred.modal in {"may", "might", "could"}) or any(
-        t.low in _HEDGE_WORDS - {"may", "might", "could"} for t in toks
+        t.low in _HEDGE_WORDS for t in toks
     ):
         form.modality = "hedged"
     order = {"quantity": 0, "target": 1, "actor": 2, "place": 3, "time": 4}
