@@ -59,7 +59,7 @@ from claimtrace.crossdoc.chunker import (
     verb_form,
     verb_lemma,
 )
-from claimtrace.crossdoc.slots import ClaimSlots, SlotValue, extract_slots
+from claimtrace.crossdoc.slots import SLOT_NAMES, ClaimSlots, SlotValue, extract_slots
 from claimtrace.model import Claim, Entity, Mention, Quantity
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "is_fragment",
 ]
 
+_SLOT_ORDER = {slot: i for i, slot in enumerate(SLOT_NAMES)}
 _DENY = {"deny", "reject", "refute", "dismiss", "debunk", "disprove", "rebut", "dispute"}
 #: hedging adverbs (modal verbs hedge through the predicate: ``Pred.modal``)
 _HEDGE_WORDS = {
@@ -441,8 +442,7 @@ def claim_form(
         t.low in _HEDGE_WORDS for t in toks
     ):
         form.modality = "hedged"
-    order = {"quantity": 0, "target": 1, "actor": 2, "place": 3, "time": 4}
-    form.values.sort(key=lambda v: (order.get(v.slot, 9), v.start))
+    form.values.sort(key=lambda v: (_SLOT_ORDER.get(v.slot, 9), v.start))
     pronoun_actor = speaker_name if claim.kind != "unattributed" else None
     form.statement = canonical_statement(
         text[lo:hi], actor=pronoun_actor, max_chars=statement_chars, stripped=True
