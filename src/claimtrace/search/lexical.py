@@ -24,7 +24,14 @@ import numpy as np
 
 from claimtrace.errors import require
 
-__all__ = ["LexicalIndex", "build_lexical_index", "clean_query", "factcheck_text", "load_lexical_index"]
+__all__ = [
+    "LexicalIndex",
+    "build_lexical_index",
+    "clean_query",
+    "factcheck_text",
+    "load_lexical_index",
+    "reference_text",
+]
 
 DIRNAME = "reference-bm25"
 _URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|\bwww\.\S+", re.IGNORECASE)
@@ -135,14 +142,18 @@ def load_lexical_index(root: Path | None, ids: Sequence[str]) -> LexicalIndex | 
     return index
 
 
-def factcheck_text(ref: dict[str, Any]) -> str:
-    """What a fact-check is embedded and indexed by: its title (when it has one) and its claim."""
-    text = ""
+def reference_text(ref: dict[str, Any]) -> str:
+    """The claim text of an imported fact-check."""
     for key in ("text", "claim", "claimReviewed"):
         value = ref.get(key)
         if isinstance(value, str) and value.strip():
-            text = value.strip()
-            break
+            return value.strip()
+    return ""
+
+
+def factcheck_text(ref: dict[str, Any]) -> str:
+    """What a fact-check is embedded and indexed by: its title (when it has one) and its claim."""
+    text = reference_text(ref)
     title = ref.get("title")
     if isinstance(title, str) and title.strip() and title.strip().lower() not in text.lower():
         return f"{title.strip().rstrip('.')}. {text}" if text else title.strip()

@@ -30,7 +30,7 @@ import numpy as np
 
 from claimtrace.embeddings import EMBED_DIM
 from claimtrace.model import DocAnalysis, Document
-from claimtrace.search.lexical import factcheck_text
+from claimtrace.search.lexical import factcheck_text, reference_text
 from claimtrace.search.vectors import NAMESPACES, VectorIndex, index_root
 from claimtrace.store.base import Store
 
@@ -79,15 +79,6 @@ def document_text(doc: Document) -> str:
     lead = lead[: cut[-1]] if cut else lead[:DOC_LEAD_CHARS]
     title = (doc.title or "").strip()
     return f"{title}. {lead.strip()}" if title else lead.strip()
-
-
-def reference_text(ref: dict[str, Any]) -> str:
-    """The claim text of an imported fact-check."""
-    for key in ("text", "claim", "claimReviewed"):
-        value = ref.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
 
 
 def reference_id(ref: dict[str, Any]) -> str:
