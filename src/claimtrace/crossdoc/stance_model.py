@@ -235,15 +235,10 @@ def _cos(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
-_STOP = (
-    "the a an of to in on and or for is are was were be been by with at from as that this it its "
-    "his her their he she they we you i has have had will would after over says said"
+_STOP = frozenset(
+    "the a an of to in on and or for is are was were be been by with at from as that this it its "  # noqa: SIM905
+    "his her their he she they we you i has have had will would after over says said".split()
 )
-
-
-@lru_cache(maxsize=1)
-def _stop() -> frozenset[str]:
-    return frozenset(_STOP.split())
 
 
 @dataclass
@@ -289,7 +284,7 @@ def _doc_stats(doc: Text, vocab: Vocab) -> _DocStats:
 def body_features(claim: Text, doc: Text, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
     """Dense pair features and the per-sentence relevance weights (sum 1) of ``doc`` toward ``claim``."""
     cw = [w for s in claim.words for w in s]
-    content = {w for w in cw if w not in _stop()}
+    content = {w for w in cw if w not in _STOP}
     qv = claim.whole
     sims = doc.vecs @ qv if len(doc.vecs) else np.zeros(1, np.float32)
     st = _doc_stats(doc, vocab)
@@ -358,7 +353,7 @@ def head_features(head: Text, claim: Text | None, vocab: Vocab) -> np.ndarray:
         feats += [0.0, 0.0, 0.0, 0.0]
     else:
         cw = [w for s in claim.words for w in s]
-        content = {w for w in cw if w not in _stop()}
+        content = {w for w in cw if w not in _STOP}
         feats += [
             1.0,
             float(head.whole @ claim.whole),
