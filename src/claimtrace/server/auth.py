@@ -72,8 +72,7 @@ class Access:
 
     async def writer(self, request: Request) -> Principal:
         """Dependency for writes: the caller, who must hold the ``write`` role (else 403)."""
-        principal = self.identify(request)
-        request.state.principal = principal
+        principal = await self.reader(request)
         if not principal.can_write:
             raise HTTPException(status_code=403, detail=f"user {principal.name!r} may read but not write")
         return principal
