@@ -55,6 +55,11 @@ _NARRATIVE_COLUMNS = (
 )
 
 
+def _record_digest(item: dict[str, Any]) -> str:
+    """The hash that tells a reference claim record apart (its JSON, keys sorted)."""
+    return hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+
+
 class SQLStore(AccessMixin, Store):
     """Shared implementation over a DB-API-like connection (see the abstract hooks)."""
 
@@ -530,7 +535,7 @@ class SQLStore(AccessMixin, Store):
         with self._transaction():
             for item in claims:
                 text = dump(item)
-                digest = hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+                digest = _record_digest(item)
                 review = item.get("reviewRating")
                 review = review if isinstance(review, dict) else {}
                 rows = self._execute(
@@ -571,7 +576,7 @@ class SQLStore(AccessMixin, Store):
                     )
                 )
                 for rid, item in zip(ids, chunk, strict=True):
-                    digest = hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+                    digest = _record_digest(item)
                     if known.get(rid) == digest:
                         continue
                     values = (
@@ -591,8 +596,11 @@ class SQLStore(AccessMixin, Store):
                         updated += 1
                     else:
                         rows = self._execute(
-                            insert_sql("reference_claims", cols + ", ref_id",
-                                       "ON CONFLICT (digest) DO NOTHING RETURNING id"),
+                            insert_sql(
+                                "reference_claims",
+                                cols + ", ref_id",
+                                "ON CONFLICT (digest) DO NOTHING RETURNING id",
+                            ),
                             (*values, rid),
                         )
                         new += bool(rows)
