@@ -221,7 +221,7 @@ def fill_metadata(
     WARC). ``path_outlets=False`` leaves outlets named by the path out (the caller has an
     explicit fallback).
     """
-    whole_file = path is not None
+    whole = os.path.abspath(path) if path is not None else None
     for doc in docs:
         row = sidecar.lookup(doc) if sidecar is not None else None
         if row:
@@ -232,7 +232,7 @@ def fill_metadata(
                 doc.published, doc.meta["date_from"] = found, "url"
             if not doc.outlet and (domain := domain_outlet(url)):
                 doc.outlet, doc.meta["outlet_from"] = domain, "url"
-        if path is None or not whole_file or doc.source != os.path.abspath(path):
+        if path is None or doc.source != whole:
             continue
         if not doc.published and (found := path_date(path)):
             doc.published, doc.meta["date_from"] = found, "filename"
