@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from claimtrace.crossdoc import stance_model as sm
-from claimtrace.evaluation.fnc1 import f1_scores, fnc_score, load_fnc1, read_ids
+from claimtrace.evaluation.fnc1 import Pair, f1_scores, fnc_score, load_fnc1, read_ids
 
 __all__ = ["build_vocab", "fit_mlp", "load_emergent", "main", "train_body", "train_head"]
 
@@ -150,6 +150,15 @@ def _csv(path: str | Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _fnc_split(shared: Path) -> tuple[list[Pair], list[Pair]]:
+    """FNC-1 training pairs and hold-out (dev) pairs, split by body as the official split files say."""
+    d = shared / "benchdata" / "fnc1"
+    ids = {s: read_ids(d / "splits" / f"{s}_ids.txt") for s in ("training", "hold_out")}
+    train = load_fnc1(d / "train_bodies.csv", d / "train_stances.csv", body_ids=ids["training"])
+    dev = load_fnc1(d / "train_bodies.csv", d / "train_stances.csv", body_ids=ids["hold_out"])
+    return train, dev
+
+
 #: chosen on a stricter dev (hold-out bodies AND unseen headlines); class weights lift disagree
 BODY_KW: dict[str, Any] = {"hidden": 100, "epochs": 10, "dropout": 0.5, "class_weight": [1.5, 5.0, 1.0, 1.0]}
 
@@ -162,10 +171,7 @@ def train_body(
     ``unseen_headlines`` > 0: a stricter dev like the competition test (new bodies AND new
     headlines): that share of the headlines is left out of training, and dev keeps only them.
     """
-    d = shared / "benchdata" / "fnc1"
-    ids = {s: read_ids(d / "splits" / f"{s}_ids.txt") for s in ("training", "hold_out")}
-    train = load_fnc1(d / "train_bodies.csv", d / "train_stances.csv", body_ids=ids["training"])
-    dev = load_fnc1(d / "train_bodies.csv", d / "train_stances.csv", body_ids=ids["hold_out"])
+    train, dev = _fnc_split(shared)
     if unseen_headlines:
         heads = sorted({p.headline for p in train + dev})
         random.Random(0).shuffle(heads)
@@ -341,10 +347,7 @@ def baselines(shared: Path, arts: Sequence[dict[str, Any]], *, folds: int = 5) -
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    d = shared / "benchdata" / "fnc1"
-    ids = {s: read_ids(d / "splits" / f"{s}_ids.txt") for s in ("training", "hold_out")}
-    train = load_fnc1(d / "train_bodies.csv", d / "train_stances.csv", body_ids=ids["training"])
-    dev = load_fnc1(d / "train_bodies.csv", d / "train_stances.csv", body_ids=ids["hold_out"])
+    train, dev = _fnc_split(shared)
     vec = TfidfVectorizer(max_features=5000, stop_words="english").fit(
         list({p.body for p in train}) + list({p.headline for p in train})
     )
