@@ -4,7 +4,7 @@ A user has a name, a role (``read`` or ``write``) and a token. Only the token's 
 digest is stored, so a copy of the database does not give away access; the token itself is
 shown once, when it is made (``claimtrace users add``). Every write through the server (and
 every change to the users) adds a row to ``audit_log``: who, when, what, on which target.
-Both tables come from migration 4 in :mod:`claimtrace.store.schema`.
+Both tables come from migration 5 in :mod:`claimtrace.store.schema`.
 """
 
 from __future__ import annotations
