@@ -98,6 +98,7 @@ from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, m
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, states_something
 from claimtrace.crossdoc.stance import StanceRequest, decide_stances
+from claimtrace.crossdoc.stance_model import EMBED_DIM
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative
 from claimtrace.nlp.headlines import headline_span, headline_states
 
@@ -683,8 +684,8 @@ class NarrativeBuilder(ClaimClustering):
         """
         if self.encoder is not None or any(r.id not in self.vecs_ for r in rows):
             return None, None
-        dense = {r.id: self.vecs_[r.id][:384] for r in rows}
-        if any(len(v) < 384 for v in dense.values()):
+        dense = {r.id: self.vecs_[r.id][:EMBED_DIM] for r in rows}
+        if any(len(v) < EMBED_DIM for v in dense.values()):
             return None, None
         unit = {k: v / (float(np.linalg.norm(v)) or 1.0) for k, v in dense.items()}
         mean = np.mean(list(unit.values()), axis=0)

@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from claimtrace.crossdoc.stance_model import (
+    EMBED_DIM,
     Text,
     body_stance,
     is_headline,
@@ -384,7 +385,7 @@ def _claim_sentences(r: StanceRequest) -> tuple[list[tuple[int, int]], np.ndarra
         if k is not None and (k in by_sent or len(by_sent) < EXCERPT_SENTS):
             by_sent.setdefault(k, []).append(np.asarray(v, np.float32))
     picked = sorted(by_sent) or [0]
-    fill = r.claim_vector if r.claim_vector is not None else np.zeros(384, np.float32)
+    fill = r.claim_vector if r.claim_vector is not None else np.zeros(EMBED_DIM, np.float32)
     vecs = [np.mean(by_sent[k], axis=0) if k in by_sent else fill for k in picked]
     return [sents[k] for k in picked], np.stack(vecs).astype(np.float32)
 

@@ -153,7 +153,7 @@ def sentence_spans(text: str, *, limit: int = MAX_SENTS) -> list[tuple[int, int]
 def _encode(texts: Sequence[str]) -> np.ndarray:
     from claimtrace.embeddings import encode
 
-    return encode(list(texts)) if texts else np.zeros((0, 384), np.float32)
+    return encode(list(texts)) if texts else np.zeros((0, EMBED_DIM), np.float32)
 
 
 _CACHE_LOCK = threading.Lock()
@@ -168,16 +168,15 @@ def prepare(texts: Sequence[str], *, encoder: Any = None) -> list[Text]:
     spans = {t: sentence_spans(t) for t in todo}
     flat = [t[s:e] for t in todo for s, e in spans[t]]
     vecs = encoder.encode(flat) if encoder is not None else _encode(flat)
-    vecs = (
-        np.asarray(vecs, dtype=np.float32).reshape(len(flat), -1) if flat else np.zeros((0, 384), np.float32)
-    )
+    empty = np.zeros((0, EMBED_DIM), np.float32)
+    vecs = np.asarray(vecs, dtype=np.float32).reshape(len(flat), -1) if flat else empty
     at = 0
     built: dict[str, Text] = {}
     for t in todo:
         n = len(spans[t])
         v = vecs[at : at + n]
         at += n
-        mean = v.mean(axis=0) if n else np.zeros(vecs.shape[1] if vecs.size else 384, np.float32)
+        mean = v.mean(axis=0) if n else np.zeros(vecs.shape[1] if vecs.size else EMBED_DIM, np.float32)
         norm = float(np.linalg.norm(mean)) or 1.0
         built[t] = Text(
             t, spans[t], [words(t[s:e]) for s, e in spans[t]], v, (mean / norm).astype(np.float32)
