@@ -25,10 +25,8 @@ narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state
    grouped CV on Emergent train headlines (``benchmarks/emergent_narratives.py``);
 4. analyst overrides (move / merge / split, as the store returns them) are re-applied to the
    clusters after every clustering, so they survive re-analysis;
-5. ids are kept stable against ``previous`` narratives: a cluster inherits the id of the
-   previous narrative it shares most claims with; a previous narrative found in two clusters
-   is a ``split`` (the larger part keeps the id), two previous ones in one cluster a ``merge``
-   (the older id is kept). New narratives get ``"N" + sha1(founding claim id)[:10]``;
+5. ids are kept stable against ``previous`` narratives, with create / merge / split events
+   (``narrative_ids.py``);
 6. each narrative gets a label (one short affirmative sentence, ``claim_form.canonical_statement``,
    from the most central of its claims that gives a full statement, plus key entities), a
    timeline, a mutation log of the claim's own details (``mutations.py`` over the claims'
@@ -85,7 +83,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import combinations, pairwise
 from typing import Any
 
@@ -96,13 +93,21 @@ from claimtrace.crossdoc.claim_form import ClaimForm, canonical_statement, claim
 from claimtrace.crossdoc.claimvecs import ClaimVectorCache, fuse_vectors, lexical_vectors, recurring_claims
 from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
+from claimtrace.crossdoc.narrative_ids import assign_ids, narrative_id
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, states_something
 from claimtrace.crossdoc.stance import StanceRequest, decide_stances
 from claimtrace.crossdoc.stance_model import EMBED_DIM
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative
 from claimtrace.nlp.headlines import headline_span, headline_states
 
-__all__ = ["STAGE_VERSION", "NarrativeBuilder", "NarrativeInput", "build_narratives", "hashing_encoder"]
+__all__ = [
+    "STAGE_VERSION",
+    "NarrativeBuilder",
+    "NarrativeInput",
+    "build_narratives",
+    "hashing_encoder",
+    "narrative_id",
+]
 
 STAGE_VERSION = "narratives.v2"
 
@@ -155,11 +160,6 @@ def _default_encoder(texts: list[str]) -> np.ndarray:
     from claimtrace.embeddings import encode
 
     return encode(texts)
-
-
-def narrative_id(founding_claim: str, *, salt: str = "") -> str:
-    """The id of a narrative founded by ``founding_claim``."""
-    return "N" + hashlib.sha1(f"{salt}{founding_claim}".encode()).hexdigest()[:10]
 
 
 class NarrativeBuilder(ClaimClustering):
@@ -298,7 +298,7 @@ class NarrativeBuilder(ClaimClustering):
         clusters = self._apply_overrides(clusters, overrides, prev, by_id)
         for cl in clusters:  # claims an analyst moved in were never clustered: give them slots now
             self._fill_slots(by_id[cid] for cid in cl.claims if cid in by_id)
-        ids, self.events_ = self._assign_ids(clusters, prev, by_id)
+        ids, self.events_ = assign_ids(clusters, prev, by_id, now=self.now)
         self.forms_: dict[str, ClaimForm] = {}  # claim id -> normal form, filled by _narrative
         self.narratives_ = [self._narrative(nid, c, by_id) for nid, c in zip(ids, clusters, strict=True)]
         lap("records")
@@ -485,73 +485,6 @@ class NarrativeBuilder(ClaimClustering):
                     dest.claims.add(c)
                     where[c] = dest
         return [cl for cl in clusters if cl.claims]
-
-    # -- ids and events ----------------------------------------------------------------------------
-    def _founder(self, claims: Iterable[str], by_id: Mapping[str, Row]) -> str:
-        return min(
-            claims,
-            key=lambda c: (
-                (time_key(by_id[c].date, by_id[c].inp, by_id[c].claim.start), c)
-                if c in by_id
-                else ((2, "", 0, 0), c)
-            ),
-        )
-
-    def _assign_ids(
-        self, clusters: list[_Cluster], previous: list[Narrative], by_id: Mapping[str, Row]
-    ) -> tuple[list[str], list[dict[str, Any]]]:
-        at = self.now or datetime.now(UTC).isoformat(timespec="seconds")
-        ids: list[str | None] = [cl.pin for cl in clusters]
-        used = {i for i in ids if i}
-        prev_age = {n.id: (time_key(n.first_seen, 0), n.id) for n in previous}
-        overlap: dict[str, Counter[int]] = {}
-        for n in previous:
-            pc = set(n.claims)
-            cnt = Counter({j: len(pc & cl.claims) for j, cl in enumerate(clusters)})
-            overlap[n.id] = Counter({j: v for j, v in cnt.items() if v > 0})
-        heirs: dict[int, list[str]] = defaultdict(list)
-        for pid in sorted(overlap, key=lambda p: prev_age[p]):  # oldest first: it keeps its id in a merge
-            cnt = overlap[pid]
-            free = [j for j in cnt if ids[j] is None]
-            if pid in used or not free:
-                continue
-            heir = max(free, key=lambda j: (cnt[j], len(clusters[j].claims), -j))
-            heirs[heir].append(pid)
-        for j, pids in heirs.items():
-            ids[j] = pids[0]
-            used.add(pids[0])
-        for j, cl in enumerate(clusters):
-            if ids[j] is None:
-                nid = narrative_id(self._founder(cl.claims, by_id))
-                salt = 0
-                while nid in used:
-                    salt += 1
-                    nid = narrative_id(self._founder(cl.claims, by_id), salt=f"{salt}:")
-                ids[j] = nid
-                used.add(nid)
-        final = [str(i) for i in ids]
-        events: list[dict[str, Any]] = []
-        prev_ids = set(overlap)
-        for j, cl in enumerate(clusters):
-            touching = sorted((p for p, cnt in overlap.items() if cnt.get(j)), key=lambda p: prev_age[p])
-            nid = final[j]
-            by = "override" if cl.by_override else "clustering"
-            if len(heirs.get(j, [])) >= 2 or (cl.by_override and len(touching) >= 2 and nid in touching):
-                merged = set(heirs.get(j, [])) | (set(touching) if cl.by_override else set())
-                events.append(
-                    {
-                        "kind": "merge",
-                        "narrative": nid,
-                        "at": at,
-                        "by": by,
-                        "from": sorted(merged, key=lambda p: prev_age[p]),
-                    }
-                )
-            elif touching and nid not in prev_ids:
-                events.append({"kind": "split", "narrative": nid, "from": touching, "at": at, "by": by})
-            elif not touching and nid not in prev_ids:
-                events.append({"kind": "create", "narrative": nid, "from": [], "at": at, "by": by})
-        return final, events
 
     # -- narrative records -------------------------------------------------------------------------
     def _narrative(self, nid: str, cl: _Cluster, by_id: Mapping[str, Row]) -> Narrative:

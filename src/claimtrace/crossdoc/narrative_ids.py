@@ -1,0 +1,110 @@
+"""Narrative ids that stay stable across re-analysis, and the events that record how they change.
+
+A new narrative gets ``"N" + sha1(founding claim id)[:10]`` (:func:`narrative_id`; the founder is
+the earliest claim, :func:`founder`). Against the ``previous`` narratives, :func:`assign_ids`
+keeps ids stable: a cluster inherits the id of the previous narrative it shares most claims with;
+a previous narrative found in two clusters is a ``split`` (the larger part keeps the id), two
+previous ones in one cluster a ``merge`` (the older id is kept). Hand-written: the matching is a
+small greedy assignment over claim overlaps, specific to this stage's records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from claimtrace.crossdoc.mutations import time_key
+from claimtrace.crossdoc.narrative_cluster import Row
+from claimtrace.model import Narrative
+
+__all__ = ["Pinned", "assign_ids", "founder", "narrative_id"]
+
+
+class Pinned(Protocol):
+    """A cluster as id assignment sees it: its claims, an id an override pinned, and whether it did."""
+
+    claims: set[str]
+    pin: str | None
+    by_override: bool
+
+
+def narrative_id(founding_claim: str, *, salt: str = "") -> str:
+    """The id of a narrative founded by ``founding_claim``."""
+    return "N" + hashlib.sha1(f"{salt}{founding_claim}".encode()).hexdigest()[:10]
+
+
+def founder(claims: Iterable[str], by_id: Mapping[str, Row]) -> str:
+    """The founding claim: the earliest (date, ingest order, position), ties by claim id."""
+    return min(
+        claims,
+        key=lambda c: (
+            (time_key(by_id[c].date, by_id[c].inp, by_id[c].claim.start), c)
+            if c in by_id
+            else ((2, "", 0, 0), c)
+        ),
+    )
+
+
+def assign_ids(
+    clusters: Sequence[Pinned],
+    previous: Sequence[Narrative],
+    by_id: Mapping[str, Row],
+    *,
+    now: str | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """One id per cluster (kept from ``previous`` where it can be) and the create/merge/split events."""
+    at = now or datetime.now(UTC).isoformat(timespec="seconds")
+    ids: list[str | None] = [cl.pin for cl in clusters]
+    used = {i for i in ids if i}
+    prev_age = {n.id: (time_key(n.first_seen, 0), n.id) for n in previous}
+    overlap: dict[str, Counter[int]] = {}
+    for n in previous:
+        pc = set(n.claims)
+        cnt = Counter({j: len(pc & cl.claims) for j, cl in enumerate(clusters)})
+        overlap[n.id] = Counter({j: v for j, v in cnt.items() if v > 0})
+    heirs: dict[int, list[str]] = defaultdict(list)
+    for pid in sorted(overlap, key=lambda p: prev_age[p]):  # oldest first: it keeps its id in a merge
+        cnt = overlap[pid]
+        free = [j for j in cnt if ids[j] is None]
+        if pid in used or not free:
+            continue
+        heir = max(free, key=lambda j: (cnt[j], len(clusters[j].claims), -j))
+        heirs[heir].append(pid)
+    for j, pids in heirs.items():
+        ids[j] = pids[0]
+        used.add(pids[0])
+    for j, cl in enumerate(clusters):
+        if ids[j] is None:
+            nid = narrative_id(founder(cl.claims, by_id))
+            salt = 0
+            while nid in used:
+                salt += 1
+                nid = narrative_id(founder(cl.claims, by_id), salt=f"{salt}:")
+            ids[j] = nid
+            used.add(nid)
+    final = [str(i) for i in ids]
+    events: list[dict[str, Any]] = []
+    prev_ids = set(overlap)
+    for j, cl in enumerate(clusters):
+        touching = sorted((p for p, cnt in overlap.items() if cnt.get(j)), key=lambda p: prev_age[p])
+        nid = final[j]
+        by = "override" if cl.by_override else "clustering"
+        if len(heirs.get(j, [])) >= 2 or (cl.by_override and len(touching) >= 2 and nid in touching):
+            merged = set(heirs.get(j, [])) | (set(touching) if cl.by_override else set())
+            events.append(
+                {
+                    "kind": "merge",
+                    "narrative": nid,
+                    "at": at,
+                    "by": by,
+                    "from": sorted(merged, key=lambda p: prev_age[p]),
+                }
+            )
+        elif touching and nid not in prev_ids:
+            events.append({"kind": "split", "narrative": nid, "from": touching, "at": at, "by": by})
+        elif not touching and nid not in prev_ids:
+            events.append({"kind": "create", "narrative": nid, "from": [], "at": at, "by": by})
+    return final, events
