@@ -123,3 +123,26 @@ def test_agreement_skips_single_annotator_articles(tmp_path: Path) -> None:
     res = polnear.evaluate_agreement(d)
     assert res["articles"] == 0 and res["pairs"] == 0
     assert res["annotators"]["overlap"]["cue"]["f1"] == 0.0
+
+
+def test_cue_head_skips_function_words() -> None:
+    words = ["Mr", "Vale", "is", "expected", "to", "announce", "it", "in", "a", "statement"]
+    assert polnear.cue_head(frozenset({2, 3, 4}), words) == 3  # "is expected to" -> expected
+    assert polnear.cue_head(frozenset({7, 8}), words) == 7  # only function words: the first
+    assert polnear.cue_head(frozenset(), words) is None
+
+
+def test_cue_head_scores_a_shorter_cue_as_found() -> None:
+    text = "Ann said in an interview that the car is red. Bob is expected to win."
+    gold = [
+        polnear.GoldRelation(source=[(0, 3)], cue=[(4, 24)], content=[(25, 44)]),
+        polnear.GoldRelation(source=[(46, 49)], cue=[(50, 64)], content=[(65, 68)]),
+    ]
+    # the first cue found as "said" only; the second cue found as "is" only (head missed)
+    pred = [([(0, 3)], [(4, 8)], [(25, 44)], False), ([(46, 49)], [(50, 52)], [(65, 68)], False)]
+    counts = polnear._new_counts()
+    polnear.score_article(text, gold, pred, counts)
+    res = polnear._summary(counts)
+    assert res["exact"]["cue"]["f1"] == 0.0
+    assert res["cue_head"]["r"] == 0.5  # "said" found, "expected" not
+    assert res["cue_head"]["p"] == 1.0  # both predicted heads ("said", "is") lie inside gold cues

@@ -29,6 +29,14 @@ from the highest score, each gold and each predicted relation at most once.
 are equal and non-empty; precision = exact pairs / predicted relations having that span,
 recall = exact pairs / gold relations having that span.
 
+**Cue heads.** Multi-word cues (``said in a phone interview``, ``is expected to``) are where
+annotators disagree most, on their function words; the cue-head figure asks only whether the
+cue's head word was found. A cue's head is its first token that is not a function word
+(:data:`_FUNCTION_WORDS`: auxiliaries, determiners, prepositions, ...), else its first token.
+Over aligned pairs: precision = predicted cues whose head lies inside the gold cue / predicted
+relations with a cue; recall = gold cues whose head lies inside the predicted cue / gold
+relations with a cue.
+
 **Per claim kind (content only).** A gold relation is *direct* when at least half of its
 content tokens lie inside quotation marks; a prediction is direct when its kind is ``direct``.
 The content overlap scores are then computed within each kind (a prediction of the other kind
@@ -61,6 +69,13 @@ _TOKEN = re.compile(r"\w+")
 _WORD = re.compile(r"[A-Za-z]+(?:[’'][a-z]+)?")
 _T_LINE = re.compile(r"(T\d+)\t([\w-]+) ([\d; ]+)\t")
 _QUOTE_CHARS = '"“”'
+_FUNCTION_WORDS = frozenset(
+    "a an the this that these those his her its their our my your "
+    "is are was were be been being am has have had having do does did will would could should "
+    "can may might must shall not n t s "
+    "in on at of to for with by from about as into over after before than "
+    "and or but also reportedly just still".split()
+)
 
 
 @dataclass
@@ -197,7 +212,20 @@ def _quoted_mask(text: str) -> bytearray:
 
 def _new_counts() -> dict[str, dict[str, float]]:
     keys = ("ov", "pred", "gold", "exact", "npred", "ngold")
-    return {r: dict.fromkeys(keys, 0.0) for r in (*ROLES, "content_direct", "content_indirect")}
+    counts = {r: dict.fromkeys(keys, 0.0) for r in (*ROLES, "content_direct", "content_indirect")}
+    counts[_HEAD] = dict.fromkeys(("hit_p", "hit_r", "npred", "ngold"), 0.0)
+    return counts
+
+
+_HEAD = "cue_head"
+
+
+def cue_head(cue: frozenset[int], words: list[str]) -> int | None:
+    """Index of the head token of a cue's token set (see the module docstring), ``None`` if empty."""
+    if not cue:
+        return None
+    ordered = sorted(cue)
+    return next((i for i in ordered if words[i].lower() not in _FUNCTION_WORDS), ordered[0])
 
 
 def _prf(num_p: float, den_p: float, num_r: float, den_r: float) -> dict[str, float]:
@@ -216,6 +244,7 @@ def score_article(
     """Add one article's alignment counts to ``counts`` (pred items: source, cue, content, direct)."""
     toks = _token_index(text)
     starts = [t[0] for t in toks]
+    words = [text[a:b] for a, b in toks]
     qmask = _quoted_mask(text)
     g_sets = [{r: _tokens(getattr(g, r), starts, toks) for r in ROLES} for g in gold]
     p_sets = [
@@ -252,6 +281,9 @@ def score_article(
             counts[r]["ov"] += ov
             if g_sets[gi][r] and g_sets[gi][r] == p_sets[pi][r]:
                 counts[r]["exact"] += 1
+        g_cue, p_cue = g_sets[gi]["cue"], p_sets[pi]["cue"]
+        counts[_HEAD]["hit_r"] += cue_head(g_cue, words) in p_cue
+        counts[_HEAD]["hit_p"] += cue_head(p_cue, words) in g_cue
         kind = "content_direct" if g_direct[gi] else "content_indirect"
         if p_direct[pi] == g_direct[gi]:
             counts[kind]["ov"] += len(g_sets[gi]["content"] & p_sets[pi]["content"])
@@ -262,6 +294,7 @@ def score_article(
             if gs[r]:
                 counts[r]["gold"] += len(gs[r])
                 counts[r]["ngold"] += 1
+        counts[_HEAD]["ngold"] += bool(gs["cue"])
         kind = "content_direct" if g_direct[gi] else "content_indirect"
         if gs["content"]:
             counts[kind]["gold"] += len(gs["content"])
@@ -271,6 +304,7 @@ def score_article(
             if ps[r]:
                 counts[r]["pred"] += len(ps[r])
                 counts[r]["npred"] += 1
+        counts[_HEAD]["npred"] += bool(ps["cue"])
         kind = "content_direct" if p_direct[pi] else "content_indirect"
         if ps["content"]:
             counts[kind]["pred"] += len(ps["content"])
@@ -293,7 +327,8 @@ def evaluate_polnear(directory: str | Path, *, limit: int | None = None) -> dict
     """Score the extractor on one PolNeAR split; see the module docstring for the metrics.
 
     Returns ``{"articles", "gold_relations", "predicted_relations", "overlap": {kind: {p,r,f1}},
-    "exact": {kind: {p,r,f1}}}`` with kinds source, cue, content, content_direct, content_indirect.
+    "exact": {kind: {p,r,f1}}, "cue_head": {p,r,f1}}`` with kinds source, cue, content,
+    content_direct, content_indirect.
     """
     counts = _new_counts()
     n = 0
@@ -314,9 +349,10 @@ def evaluate_polnear(directory: str | Path, *, limit: int | None = None) -> dict
 
 
 def _summary(counts: dict[str, dict[str, float]]) -> dict[str, Any]:
-    overlap = {k: _prf(c["ov"], c["pred"], c["ov"], c["gold"]) for k, c in counts.items()}
+    overlap = {k: _prf(c["ov"], c["pred"], c["ov"], c["gold"]) for k, c in counts.items() if k != _HEAD}
     exact = {k: _prf(c["exact"], c["npred"], c["exact"], c["ngold"]) for k, c in counts.items() if k in ROLES}
-    return {"overlap": overlap, "exact": exact}
+    h = counts[_HEAD]
+    return {"overlap": overlap, "exact": exact, _HEAD: _prf(h["hit_p"], h["npred"], h["hit_r"], h["ngold"])}
 
 
 def _annotations(directory: str | Path) -> dict[str, list[Path]]:
@@ -388,6 +424,7 @@ def format_agreement(result: dict[str, Any]) -> str:
             f"{k:<10}{h['overlap'][k]['f1']:>23.3f}{h['exact'][k]['f1']:>10.3f}"
             f"   {s['overlap'][k]['f1']:>18.3f}{s['exact'][k]['f1']:>10.3f}"
         )
+    lines.append(f"{'cue head':<10}{h[_HEAD]['f1']:>23.3f}{'':>10}   {s[_HEAD]['f1']:>18.3f}")
     return "\n".join(lines)
 
 
@@ -402,6 +439,8 @@ def format_report(result: dict[str, Any]) -> str:
         ex = result["exact"].get(k)
         tail = f"   {ex['p']:>8.3f}{ex['r']:>8.3f}{ex['f1']:>8.3f}" if ex else ""
         lines.append(f"{k:<18}{ov['p']:>10.3f}{ov['r']:>8.3f}{ov['f1']:>8.3f}{tail}")
+    hd = result[_HEAD]
+    lines.append(f"{'cue head':<18}{hd['p']:>10.3f}{hd['r']:>8.3f}{hd['f1']:>8.3f}   (head word found)")
     return "\n".join(lines)
 
 
