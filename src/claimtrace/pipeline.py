@@ -10,6 +10,11 @@
    existing stories and old ids stay);
 6. narratives, their timelines, mutation logs and stances (ids kept from the previous run,
    merges and splits recorded as events, analysts' overrides re-applied).
+
+Each cross-document stage is one function over plain inputs (``set_boilerplate``,
+``reuse_stage``, ``story_stage``, ``narrative_stage``; entities are ``nlp.linking.link_entities``):
+``run_crossdoc`` calls them and writes to the store, the Spark job (:mod:`claimtrace.spark`)
+calls the same ones on its driver with candidates and embeddings computed on the executors.
 """
 
 from __future__ import annotations
@@ -18,10 +23,18 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claimtrace.model import DocAnalysis, Document, Entity, Span
+from claimtrace.model import DocAnalysis, Document, Entity, Narrative, ReuseLink, Span, Story
 from claimtrace.store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from claimtrace.crossdoc.boilerplate import BoilerplateIndex
+    from claimtrace.crossdoc.claimvecs import ClaimVectorCache
+    from claimtrace.crossdoc.narratives import NarrativeBuilder
+    from claimtrace.crossdoc.stories import StoryClusterer
 
 #: Analyses committed per transaction: a crash loses at most one batch, a rerun finishes the job.
 ANALYZE_BATCH = 200
@@ -104,10 +117,7 @@ def run_crossdoc(
     reporter: Reporter | None = None,
 ) -> None:
     """Entities, reuse, stories and narratives over the whole corpus, written to the store."""
-    from claimtrace.crossdoc.narratives import NarrativeBuilder, NarrativeInput
-    from claimtrace.crossdoc.provenance import assign_sources
-    from claimtrace.crossdoc.reuse import ReuseDetector, ReuseDoc
-    from claimtrace.crossdoc.stories import StoryClusterer, StoryDoc
+    from claimtrace.crossdoc.stories import StoryClusterer
     from claimtrace.nlp.linking import link_entities
 
     def tick(stage: str) -> None:
@@ -126,38 +136,32 @@ def run_crossdoc(
     tick("entities")
 
     with _timed(report, "reuse"):
-        reuse_docs = [ReuseDoc.from_document(d, analyses.get(d.id)) for d in docs]
-        links = ReuseDetector().fit(reuse_docs).links()
-        links = assign_sources(links, reuse_docs)
+        links = reuse_stage(docs, analyses)
         store.replace_reuse(links)
         report.reuse_links = len(links)
-        del reuse_docs
     tick("reuse")
 
     with _timed(report, "stories"):
         state = store.get_state(STORY_STATE_KEY)
         clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
-        known = {doc_id for story in clusterer.stories() for doc_id in story.documents}
-        new_docs = [StoryDoc.from_document(d, analyses.get(d.id)) for d in docs if d.id not in known]
-        if new_docs:
-            clusterer.partial_fit(new_docs)
-        stories = clusterer.stories()
+        stories = story_stage(clusterer, docs, analyses)
         store.replace_stories(stories)
         store.set_state(STORY_STATE_KEY, clusterer.to_state())
         report.stories = len(stories)
     tick("stories")
 
     with _timed(report, "narratives"):
-        inputs = [NarrativeInput(doc=d, analysis=analyses[d.id]) for d in docs if d.id in analyses]
         # (narratives contributor) claim vectors are cached between runs, keyed by text, in a file
         # beside the SQLite db (crossdoc/claimvecs.py); only new claim texts are encoded.
         from claimtrace.crossdoc.claimvecs import ClaimVectorCache
         from claimtrace.embeddings import MODEL_VERSION
 
         vec_cache = ClaimVectorCache.for_store_url(str(getattr(store, "url", "") or ""), model=MODEL_VERSION)
-        builder = NarrativeBuilder(cache=vec_cache).fit(
-            inputs,
-            entities=entities,
+        builder = narrative_stage(
+            docs,
+            analyses,
+            entities,
+            cache=vec_cache,
             previous=store.load_narratives(),
             overrides=store.list_overrides("narrative"),
         )
@@ -177,15 +181,14 @@ def mark_boilerplate(store: Store, docs: Sequence[Document]) -> dict[str, Any]:
     new documents are set aside in the older ones as well; only changed spans are written.
     Returns counts: documents, passages and characters set aside.
     """
-    from claimtrace.crossdoc.boilerplate import LAYER, BoilerplateIndex
+    from claimtrace.crossdoc.boilerplate import BoilerplateIndex
 
     index = BoilerplateIndex().fit(docs)
     stored = store.load_boilerplate()
     changed: dict[str, list[tuple[int, int, str]]] = {}
     passages = chars = marked = 0
     for doc in docs:
-        spans = index.check(doc)
-        doc.layers[LAYER] = [Span(s, e, LAYER, {"reason": why}) for s, e, why in spans]
+        spans = set_boilerplate(index, doc)
         if spans != stored.get(doc.id, []):
             changed[doc.id] = spans
         passages += len(spans)
@@ -195,6 +198,67 @@ def mark_boilerplate(store: Store, docs: Sequence[Document]) -> dict[str, Any]:
         store.save_boilerplate(changed)
     store.set_state(BOILERPLATE_STATE_KEY, index.to_state())
     return {"documents": marked, "passages": passages, "chars": chars}
+
+
+def set_boilerplate(index: BoilerplateIndex, doc: Document) -> list[tuple[int, int, str]]:
+    """Set ``doc``'s ``boilerplate`` layer from a fitted index; returns its spans."""
+    from claimtrace.crossdoc.boilerplate import LAYER
+
+    spans = index.check(doc)
+    doc.layers[LAYER] = [Span(s, e, LAYER, {"reason": why}) for s, e, why in spans]
+    return spans
+
+
+def reuse_stage(
+    docs: Sequence[Document],
+    analyses: dict[str, DocAnalysis],
+    *,
+    candidates: np.ndarray | None = None,
+    encoder: Callable[[list[str]], np.ndarray] | None = None,
+) -> list[ReuseLink]:
+    """Text reuse between ``docs`` with its provenance (the reuse stage).
+
+    ``candidates`` (sentence pairs from banded MinHash computed elsewhere, the Spark job) and
+    ``encoder`` (sentence embeddings) are passed to :meth:`ReuseDetector.fit`.
+    """
+    from claimtrace.crossdoc.provenance import assign_sources
+    from claimtrace.crossdoc.reuse import ReuseDetector, ReuseDoc
+
+    reuse_docs = [ReuseDoc.from_document(d, analyses.get(d.id)) for d in docs]
+    links = ReuseDetector(encoder=encoder).fit(reuse_docs, candidates=candidates).links()
+    return assign_sources(links, reuse_docs)
+
+
+def story_stage(
+    clusterer: StoryClusterer, docs: Sequence[Document], analyses: dict[str, DocAnalysis]
+) -> list[Story]:
+    """Add the documents ``clusterer`` has not seen (the stories stage); returns every story."""
+    from claimtrace.crossdoc.stories import StoryDoc
+
+    known = {doc_id for story in clusterer.stories() for doc_id in story.documents}
+    new_docs = [StoryDoc.from_document(d, analyses.get(d.id)) for d in docs if d.id not in known]
+    if new_docs:
+        clusterer.partial_fit(new_docs)
+    return clusterer.stories()
+
+
+def narrative_stage(
+    docs: Sequence[Document],
+    analyses: dict[str, DocAnalysis],
+    entities: Sequence[Entity],
+    *,
+    cache: ClaimVectorCache | None,
+    previous: list[Narrative],
+    overrides: Sequence[dict[str, Any]],
+    encoder: Callable[[list[str]], np.ndarray] | None = None,
+) -> NarrativeBuilder:
+    """The narratives stage: a fitted :class:`NarrativeBuilder` over the claims of ``docs``."""
+    from claimtrace.crossdoc.narratives import NarrativeBuilder, NarrativeInput
+
+    inputs = [NarrativeInput(doc=d, analysis=analyses[d.id]) for d in docs if d.id in analyses]
+    return NarrativeBuilder(cache=cache, encoder=encoder).fit(
+        inputs, entities=entities, previous=previous, overrides=overrides
+    )
 
 
 def release_mentions(entities: Sequence[Entity]) -> None:

@@ -28,7 +28,16 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["BandIndex", "MinHasher", "shingle_hashes", "shingles_of_hashes", "token_hash", "token_hashes"]
+__all__ = [
+    "BandIndex",
+    "MinHasher",
+    "band_keys",
+    "bucket_pairs",
+    "shingle_hashes",
+    "shingles_of_hashes",
+    "token_hash",
+    "token_hashes",
+]
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _TOKEN_CACHE: dict[str, int] = {}
@@ -116,7 +125,7 @@ class MinHasher:
         return out
 
 
-def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One 64-bit key per (item, band): shape ``(n, bands)``."""
     sig = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
     keys = np.zeros((len(signatures), bands), dtype=np.uint64)
@@ -125,6 +134,13 @@ def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     # the band number goes into the key so that equal values in different bands never collide
     keys ^= np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
     return keys
+
+
+def bucket_pairs(ids: Sequence[int], window: int) -> list[tuple[int, int]]:
+    """The candidate pairs of one bucket, as :meth:`BandIndex.add` makes them over a whole batch:
+    the ids sorted, each paired with the next ``window`` (the Spark job's per-bucket step)."""
+    ordered = sorted(ids)
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 : i + 1 + window] if a != b]
 
 
 class BandIndex:
@@ -149,7 +165,7 @@ class BandIndex:
             raise ValueError(f"signatures have {signatures.shape[1]} values, need bands*rows")
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         keep = ~np.all(signatures == 0xFFFFFFFF, axis=1)
-        keys = _band_keys(signatures[keep], self.bands, self.rows).ravel()
+        keys = band_keys(signatures[keep], self.bands, self.rows).ravel()
         self._keys.append(keys)
         self._ids.append(np.repeat(ids[keep], self.bands))
         self.size += n

@@ -39,7 +39,7 @@ new documents, which are matched against everything indexed before (only new pai
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +52,7 @@ from claimtrace.errors import require
 from claimtrace.limits import PAIR_BATCH
 from claimtrace.model import Claim, DocAnalysis, Document, ReuseLink
 
-__all__ = ["REUSE_VERSION", "ReuseDetector", "ReuseDoc", "find_reuse"]
+__all__ = ["REUSE_VERSION", "ReuseDetector", "ReuseDoc", "find_reuse", "sentence_words", "sentences_of"]
 
 REUSE_VERSION = "reuse.v1"
 
@@ -111,7 +111,17 @@ class _Pair:
     score: float
 
 
-def _sentences(doc: ReuseDoc) -> list[tuple[int, int]]:
+def sentence_words(text: str, sents: Sequence[tuple[int, int]], min_words: int) -> Iterator[list[str]]:
+    """Per sentence, the casefolded content words (function words dropped) that go into its
+    signature; a sentence of fewer than ``min_words`` words gives none."""
+    lowered = text.casefold() if len(text.casefold()) == len(text) else None
+    for s, e in sents:
+        toks = _WORD.findall(lowered, s, e) if lowered is not None else _WORD.findall(text[s:e].casefold())
+        yield [t for t in toks if t not in _STOP] if len(toks) >= min_words else []
+
+
+def sentences_of(doc: ReuseDoc) -> list[tuple[int, int]]:
+    """The document's sentence spans: its analysis's, else split now."""
     if doc.sentences:
         return [tuple(s) for s in doc.sentences]  # type: ignore[misc]
     try:
@@ -217,10 +227,19 @@ class ReuseDetector:
         return encode(texts)
 
     # --------------------------------------------------------------------- fit
-    def fit(self, docs: Sequence[ReuseDoc]) -> ReuseDetector:
-        """Index ``docs`` (added to those of earlier calls) and align their sentences with all indexed."""
+    def hasher(self) -> MinHasher:
+        """The MinHash permutations of the sentence signatures (the Spark job signs with the same)."""
+        return MinHasher(num_perm=max(self.num_perm, self.bands * self.rows))
+
+    def fit(self, docs: Sequence[ReuseDoc], *, candidates: np.ndarray | None = None) -> ReuseDetector:
+        """Index ``docs`` (added to those of earlier calls) and align their sentences with all indexed.
+
+        ``candidates``: the LSH candidate pairs, computed elsewhere (the Spark job,
+        :mod:`claimtrace.spark.reuse`), as an ``(m, 2)`` array of sentence numbers counted over
+        ``docs`` in order; the signatures and band index are then skipped (a first fit only).
+        """
         if self._hasher is None:
-            self._hasher = MinHasher(num_perm=max(self.num_perm, self.bands * self.rows))
+            self._hasher = self.hasher()
             self._index = BandIndex(bands=self.bands, rows=self.rows, window=self.window)
         assert self._index is not None
         first_new = len(self._sid_doc)
@@ -231,36 +250,34 @@ class ReuseDetector:
         for doc in docs:
             d = len(self.docs)
             self.docs.append(doc)
-            sents = _sentences(doc)
+            sents = sentences_of(doc)
             self._doc_sents.append(sents)
             self._first_sid.append(len(self._sid_doc))
-            lowered = doc.text.casefold() if len(doc.text.casefold()) == len(doc.text) else None
-            for pos, (s, e) in enumerate(sents):
+            for pos, toks in enumerate(sentence_words(doc.text, sents, self.min_words)):
                 self._sid_doc.append(d)
                 self._sid_pos.append(pos)
-                toks = (
-                    _WORD.findall(lowered, s, e)
-                    if lowered is not None
-                    else _WORD.findall(doc.text[s:e].casefold())
-                )
-                if len(toks) >= self.min_words:
+                if candidates is None:
                     for t in toks:
-                        if t not in _STOP:
-                            w = vocab.get(t)
-                            if w is None:
-                                w = vocab[t] = len(word_hash)
-                                word_hash.append(token_hash(t))
-                            words.append(w)
-                offsets.append(len(words))
-        sets = self._sets(np.asarray(words, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
-        del words, offsets
+                        w = vocab.get(t)
+                        if w is None:
+                            w = vocab[t] = len(word_hash)
+                            word_hash.append(token_hash(t))
+                        words.append(w)
+                    offsets.append(len(words))
         self.stats["documents"] = len(self.docs)
         self.stats["sentences"] = len(self._sid_doc)
-        self.stats["signed_sentences"] += sum(1 for s in sets if len(s))
-        sigs = self._hasher.signatures(sets)
-        del sets  # at 100k documents these and the signatures hold hundreds of MB: free them early
-        cand = self._index.add(sigs)
-        del sigs
+        if candidates is None:
+            sets = self._sets(np.asarray(words, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
+            del words, offsets
+            self.stats["signed_sentences"] += sum(1 for s in sets if len(s))
+            sigs = self._hasher.signatures(sets)
+            del sets  # at 100k documents these and the signatures hold hundreds of MB: free them early
+            cand = self._index.add(sigs)
+            del sigs
+        else:
+            if first_new:
+                raise ValueError("candidates can only be given to a first fit")
+            cand = np.asarray(candidates, dtype=np.int64).reshape(-1, 2)
         sid_doc = np.asarray(self._sid_doc, dtype=np.int64)
         if len(cand):
             cand = cand[sid_doc[cand[:, 0]] != sid_doc[cand[:, 1]]]
