@@ -12,7 +12,9 @@ Russian one of several foreign ministries), ``parent``, ``capital_of`` (a capita
 a metonym of its country, "Moscow said"), ``kind`` (a class such as ``intelligence``,
 ``ministry``, ``armed_group``, ``news_agency``, ``country``, ``city``: lets descriptors like "the
 intelligence service" find their antecedent) and ``strict`` (aliases that only count with
-supporting context, e.g. ``IS`` only in "IS fighters" or "(IS)").
+supporting context, e.g. ``IS`` only in "IS fighters" or "(IS)"). PERSON entries list full names
+only (a bare surname is the corpus linker's business) and may give ``surname`` where it is not
+the last word (``Xi`` of ``Xi Jinping``).
 
 The built-in file is ``claimtrace/data/gazetteer.jsonl``; users pass their own files of the same
 format (later files add entries, and an entry with an existing id replaces it).
@@ -33,7 +35,7 @@ from claimtrace.nlp.names import fold, norm_token
 
 __all__ = ["STAGE_VERSION", "GazEntry", "Gazetteer", "default_gazetteer", "tokenize_alias"]
 
-STAGE_VERSION = "gazetteer.v1"
+STAGE_VERSION = "gazetteer.v2"
 
 _ALIAS_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[\w]+(?:[-'’][\w]+)*")
 _TYPES = {"PERSON", "ORG", "GPE", "LOC", "OTHER"}
@@ -64,6 +66,7 @@ class GazEntry:
     capital_of: str | None = None
     kind: str | None = None
     strict: list[str] = field(default_factory=list)
+    surname: str | None = None
 
     @property
     def key(self) -> str:
@@ -89,6 +92,7 @@ class GazEntry:
             capital_of=data.get("capital_of"),
             kind=data.get("kind"),
             strict=[str(a) for a in data.get("strict", [])],
+            surname=data.get("surname"),
         )
 
 

@@ -4,12 +4,26 @@
 
 1. applies acronyms learned from definitions anywhere in the corpus ("Syrian Arab Army (SAA)"
    in one article links a bare "SAA" in another);
-2. merges a surname-only key (``name:petrova``) into the one full-name person of the corpus
-   with that surname (never when two people share it);
-3. builds one entity per key with a stable id (``"E" + sha1(key)[:10]``), a display name, a
-   type, its aliases (every surface form seen, learned acronyms) and its mentions;
-4. applies analyst overrides (merge / split / rename, see :func:`apply_overrides`) in the order
+2. attaches a ``name:`` key to the gazetteer entry it names, when exactly one entry has that name
+   (a known person the recogniser did not key to the gazetteer);
+3. joins the full names of one person: same surname (transliteration variants already share a
+   key, see :mod:`claimtrace.nlp.names`) and compatible given names (equal, a known variant or
+   hypocoristic such as Volodymyr/Vladimir or Joe/Joseph, a prefix such as Vlad/Vladimir, or an
+   initial that fits only one of them);
+4. links a one-word key (``name:putin``, typed PERSON or untyped by the recogniser) to the person of
+   the corpus or gazetteer with that surname: the only one, or the one the surname is used for in
+   the documents (resolved there, or the full name next to it) at least 4 times as often as for
+   any other. A surname that is also a gazetteer alias ("Fed") or shared by two people used alike
+   links to nobody;
+5. builds one entity per group with a stable id (``"E" + sha1(key)[:10]`` of the group's root key:
+   the gazetteer key if any, else the key with most mentions), a display name, a type (the
+   gazetteer's for known entities; else the majority of the mentions typed other than OTHER; a
+   country is never OTHER), its aliases (every surface form seen, learned acronyms), its mentions;
+6. applies analyst overrides (merge / split / rename, see :func:`apply_overrides`) in the order
    they were created, so corrections survive every re-run.
+
+Hand-written: the rules work on the recogniser's keys and corpus counts, which no entity-linking
+library takes as input; every step is a dictionary pass, linear in the number of mentions.
 """
 
 from __future__ import annotations
@@ -21,19 +35,77 @@ from collections.abc import Iterable
 from typing import Any
 
 from claimtrace.model import DocAnalysis, Entity, EntityType
-from claimtrace.nlp.gazetteer import Gazetteer, default_gazetteer
-from claimtrace.nlp.names import fold, norm_token
+from claimtrace.nlp.gazetteer import Gazetteer, default_gazetteer, tokenize_alias
+from claimtrace.nlp.names import FIRST_NAMES, fold, given_names_compatible, norm_token, strip_possessive
 
 __all__ = ["STAGE_VERSION", "apply_overrides", "entity_id", "link_entities", "resolve_entity"]
 
-STAGE_VERSION = "linking.v1"
+STAGE_VERSION = "linking.v2"
 
 _DESCRIPTOR = re.compile(r"^(?:[Tt]he\s+)?[a-z]")
+_EVIDENCE_RATIO = 4  # a shared surname goes to the person it is used for this many times as often
+_MIN_EVIDENCE = 2  # ... in at least this many documents
 
 
 def entity_id(key: str) -> str:
     """Stable entity id of a key: ``"E"`` + the first 10 hex digits of its SHA-1."""
     return "E" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+class _Corpus:
+    """Per-key counts over the corpus, and the union of keys that name one entity."""
+
+    def __init__(self, analyses: Iterable[DocAnalysis], gaz: Gazetteer) -> None:
+        self.mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.types: dict[str, Counter[str]] = defaultdict(Counter)
+        self.names: dict[str, Counter[str]] = defaultdict(Counter)
+        self.learned: dict[str, Counter[str]] = defaultdict(Counter)  # normalised acronym -> keys
+        self.learned_surface: dict[str, set[str]] = defaultdict(set)
+        # surname -> key -> documents where a one-word mention with that surname is keyed to it
+        self.bare: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.parent: dict[str, str] = {}
+        known: dict[str, str | None] = {}
+        for a in analyses:
+            for m in a.mentions:
+                key = m.key
+                if " " not in m.text and key.startswith("name:") and " " in key:
+                    if m.text not in known:
+                        found = gaz.lookup_all(strip_possessive(m.text))
+                        known[m.text] = found[0].key if len(found) == 1 and found[0].type == "ORG" else None
+                    key = known[m.text] or key  # "Fed" resolved to "Richmond Fed" in its document
+                self.mentions[key].append({"doc": a.doc_id, "start": m.start, "end": m.end, "text": m.text})
+                self.types[key][m.type] += 1
+                self.names[key][m.name if key == m.key else m.text] += 1
+                if " " not in m.text and key.startswith(("name:", "gaz:")) and " " in m.name:
+                    self.bare[norm_token(strip_possessive(m.text))][key].add(a.doc_id)
+            for alias, key in a.aliases:
+                self.learned[norm_token(alias)][key] += 1
+                self.learned_surface[key].add(alias)
+
+    def find(self, key: str) -> str:
+        """Root of ``key``'s group (path-halving union-find)."""
+        parent = self.parent
+        while key in parent:
+            nxt = parent[key]
+            if nxt in parent:
+                parent[key] = parent[nxt]
+            key = nxt
+        return key
+
+    def join(self, src: str, dst: str) -> None:
+        """Put ``src``'s group into ``dst``'s."""
+        a, b = self.find(src), self.find(dst)
+        if a != b:
+            self.parent[a] = b
+
+    def docs(self, key: str) -> set[str]:
+        """Documents that mention ``key``."""
+        return {m["doc"] for m in self.mentions.get(key, ())}
+
+    def type_of(self, key: str) -> str:
+        """Majority type of a key's mentions, OTHER only when no mention has another type."""
+        typed = [(n, t) for t, n in self.types[key].items() if t != "OTHER"]
+        return max(typed)[1] if typed else "OTHER"
 
 
 def link_entities(
@@ -44,69 +116,196 @@ def link_entities(
 ) -> list[Entity]:
     """Corpus entities from per-document analyses, with analyst ``overrides`` applied (created order)."""
     gaz = gazetteer or default_gazetteer()
-    mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    types: dict[str, Counter[str]] = defaultdict(Counter)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    learned: dict[str, Counter[str]] = defaultdict(Counter)  # normalised acronym -> target keys
-    learned_surface: dict[str, set[str]] = defaultdict(set)
-    for a in analyses:
-        for m in a.mentions:
-            mentions[m.key].append({"doc": a.doc_id, "start": m.start, "end": m.end, "text": m.text})
-            types[m.key][m.type] += 1
-            names[m.key][m.name] += 1
-        for alias, key in a.aliases:
-            learned[norm_token(alias)][key] += 1
-            learned_surface[key].add(alias)
-    redirect: dict[str, str] = {}
-    # 1. acronyms defined somewhere in the corpus
-    for acr, targets in learned.items():
-        target = targets.most_common(1)[0][0]
-        k = "name:" + acr
-        if k in mentions and k != target:
-            redirect[k] = target
-    # 2. surname-only keys
-    by_surname: dict[str, set[str]] = defaultdict(set)
-    for key in mentions:
-        if key.startswith("name:") and " " in key and types[key].most_common(1)[0][0] == "PERSON":
-            by_surname[key.rsplit(" ", 1)[1]].add(key)
-    for key in mentions:
-        if key.startswith("name:") and " " not in key and key not in redirect:
-            full = by_surname.get(key[5:], set())
-            if len(full) == 1 and types[key].most_common(1)[0][0] in ("PERSON", "OTHER"):
-                redirect[key] = next(iter(full))
-    for src, dst in list(redirect.items()):
-        while dst in redirect and redirect[dst] != src:
-            dst = redirect[dst]
-        mentions[dst].extend(mentions.pop(src, []))
-        types[dst].update(types.pop(src, Counter()))
-        names[dst].update(names.pop(src, Counter()))
-        learned_surface[dst].update(learned_surface.pop(src, set()))
-    entities = [
-        _build(key, ms, types[key], names[key], learned_surface.get(key, set()), gaz)
-        for key, ms in mentions.items()
-    ]
+    c = _Corpus(analyses, gaz)
+    _link_acronyms(c)
+    _attach_gazetteer(c, gaz)
+    people = _join_full_names(c, gaz)
+    _link_surnames(c, gaz, people)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in c.mentions:
+        groups[c.find(key)].append(key)
+    entities = [_build(c, root, keys, gaz) for root, keys in groups.items()]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     apply_overrides(entities, overrides)
     return entities
 
 
-def _build(
-    key: str,
-    ms: list[dict[str, Any]],
-    types: Counter[str],
-    names: Counter[str],
-    learned: set[str],
-    gaz: Gazetteer,
-) -> Entity:
-    """One entity record from its mentions."""
-    entry = gaz.get(key[4:]) if key.startswith("gaz:") else None
+def _link_acronyms(c: _Corpus) -> None:
+    """Step 1: a bare acronym key joins the entity it was defined for somewhere in the corpus."""
+    for acr, targets in c.learned.items():
+        target = targets.most_common(1)[0][0]
+        k = "name:" + acr
+        if k in c.mentions and k != target:
+            c.join(k, target)
+
+
+def _attach_gazetteer(c: _Corpus, gaz: Gazetteer) -> None:
+    """Step 2: a ``name:`` key whose name is one gazetteer entry's name or alias joins that entry."""
+    for key in list(c.mentions):
+        if not key.startswith("name:") or c.find(key) != key or key[5:] not in gaz.by_form:
+            continue
+        name = c.names[key].most_common(1)[0][0]
+        found = {e.id: e for e in gaz.lookup_all(name)}
+        if len(found) != 1:
+            continue
+        entry = next(iter(found.values()))
+        if entry.type == "PERSON" or " " in key or c.type_of(key) != "PERSON":  # "Jordan" may be a person
+            c.join(key, entry.key)
+
+
+def _person_name(c: _Corpus, key: str, gaz: Gazetteer) -> tuple[str, str] | None:
+    """(given name, surname) of a full-name person key, normalised; None for anything else."""
+    if key.startswith("gaz:"):
+        entry = gaz.get(key)
+        if entry is None or entry.type != "PERSON":
+            return None
+        toks = tokenize_alias(re.sub(r"\s*\([^)]*\)$", "", entry.name))
+        if len(toks) < 2:
+            return None
+        if entry.surname:
+            sur = " ".join(tokenize_alias(entry.surname))
+            rest = [t for t in toks if t not in sur.split()]
+            return (rest[0] if rest else toks[0]), sur
+        return toks[0], toks[-1].removeprefix("al-")
+    if not key.startswith("name:") or " " not in key:
+        return None
+    words = key[5:].split()
+    typ = c.type_of(key)
+    if typ != "PERSON" and not (typ == "OTHER" and words[0] in FIRST_NAMES):
+        return None
+    return words[0], words[-1].removeprefix("al-")
+
+
+def _join_full_names(c: _Corpus, gaz: Gazetteer) -> dict[str, set[str]]:
+    """Step 3: join a person's full-name keys; return surname -> group roots of people with it."""
+    by_surname: dict[str, dict[str, str]] = defaultdict(dict)  # surname -> key -> given name
+    for key in list(c.mentions):
+        if key.startswith("name:") and " " not in key:
+            continue
+        root = c.find(key)
+        pn = (
+            _person_name(c, root, gaz)
+            if root == key
+            else _person_name(c, root, gaz) or _person_name(c, key, gaz)
+        )
+        if pn is not None:
+            by_surname[pn[1]][key] = pn[0]
+    for e in gaz.entries.values():
+        if e.type == "PERSON":
+            pn = _person_name(c, e.key, gaz)
+            if pn is not None:
+                by_surname[pn[1]].setdefault(e.key, pn[0])
+    for keys in by_surname.values():
+        if len(keys) < 2:
+            continue
+        items = sorted(keys.items(), key=lambda kv: (-len(c.mentions.get(kv[0], ())), kv[0]))
+        initials = [(k, g) for k, g in items if len(g) == 1]
+        full = [(k, g) for k, g in items if len(g) > 1]
+        for i, (k1, g1) in enumerate(full):
+            roots = {c.find(k2) for k2, g2 in full[:i] if given_names_compatible(g1, g2)}
+            if len(roots) == 1:  # "Alex" next to "Alexander" and "Alexandra": neither
+                _join_keys(c, k1, next(iter(roots)))
+        for k, g in initials:
+            roots = {c.find(k2) for k2, g2 in full if g2[0] == g}
+            if len(roots) == 1:
+                _join_keys(c, k, next(iter(roots)))
+    people: dict[str, set[str]] = {}
+    for sur, keys in by_surname.items():
+        people[sur] = {c.find(k) for k in keys}
+    return people
+
+
+def _join_keys(c: _Corpus, a: str, b: str) -> None:
+    """Join two keys' groups; the root is the gazetteer key if any, else the one with more mentions."""
+    ra, rb = c.find(a), c.find(b)
+    if ra == rb or (ra.startswith("gaz:") and rb.startswith("gaz:")):
+        return  # two gazetteer entries are two entities
+    if rb.startswith("gaz:") or (
+        not ra.startswith("gaz:") and (len(c.mentions.get(rb, ())), rb) > (len(c.mentions.get(ra, ())), ra)
+    ):
+        c.parent[ra] = rb
+    else:
+        c.parent[rb] = ra
+
+
+def _link_surnames(c: _Corpus, gaz: Gazetteer, people: dict[str, set[str]]) -> None:
+    """Step 4: one-word keys join the person their surname stands for in this corpus."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in c.mentions:
+        members[c.find(k)].append(k)
+    for key in list(c.mentions):
+        if not key.startswith("name:") or " " in key or c.find(key) != key:
+            continue
+        if c.type_of(key) not in ("PERSON", "OTHER"):
+            continue
+        word = key[5:].removeprefix("al-")
+        candidates = people.get(word, set()) - {key}
+        if not candidates:
+            continue
+        if gaz.lookup_all(c.names[key].most_common(1)[0][0]):
+            continue  # "Fed": the short form is itself a known name
+        if len(candidates) > 1:
+            target = _dominant(c, word, key, candidates, members)
+            if target is None:
+                continue
+        else:
+            target = next(iter(candidates))
+        c.join(key, target)  # the full name stays the root
+
+
+def _dominant(
+    c: _Corpus, word: str, key: str, candidates: set[str], members: dict[str, list[str]]
+) -> str | None:
+    """The candidate a surname is used for in at least 4x the documents of any other, or None.
+
+    A document counts for a candidate when a one-word mention of the surname is keyed to it there,
+    or when the bare surname key and one of the candidate's keys occur in it together.
+    """
+    evidence: Counter[str] = Counter()
+    bare_docs = c.docs(key)
+    by_root: dict[str, set[str]] = defaultdict(set)
+    for k, docs in c.bare.get(word, {}).items():
+        by_root[c.find(k)] |= docs
+    for root in candidates:
+        for k in members.get(root, ()):
+            if k != key:
+                by_root[root] |= c.docs(k) & bare_docs
+    for root in candidates:
+        evidence[root] = len(by_root.get(root, ()))
+    ranked = evidence.most_common()
+    top, n1 = ranked[0]
+    n2 = ranked[1][1] if len(ranked) > 1 else 0
+    if n1 >= _MIN_EVIDENCE and n1 >= _EVIDENCE_RATIO * n2:
+        return top
+    return None
+
+
+def _build(c: _Corpus, root: str, keys: list[str], gaz: Gazetteer) -> Entity:
+    """One entity record from the mentions of a group of keys."""
+    if len(keys) == 1:
+        k = keys[0]
+        ms, types, names = c.mentions[k], c.types[k], c.names[k]
+        learned = c.learned_surface.get(k, set())
+    else:
+        ms, types, names, learned = [], Counter(), Counter(), set()
+        for k in keys:
+            ms.extend(c.mentions[k])
+            types.update(c.types[k])
+            names.update(c.names[k])
+            learned |= c.learned_surface.get(k, set())
     ms.sort(key=lambda m: (m["doc"], m["start"]))
+    entry = gaz.get(root[4:]) if root.startswith("gaz:") else None
     if entry is not None:
         name: str = entry.name
         typ: EntityType = entry.type
     else:
-        name = max(names, key=lambda n: (len(n.split()), names[n], n)) if names else key[5:]
-        typ = types.most_common(1)[0][0] if types else "OTHER"  # type: ignore[assignment]
+        multi = [n for n in names if " " in n.strip()]
+        pool = multi or list(names)
+        name = max(pool, key=lambda n: (names[n], len(n.split()), n)) if pool else root[5:]
+        typed = [(n, t) for t, n in types.items() if t != "OTHER"]
+        typ = max(typed)[1] if typed else "OTHER"  # type: ignore[assignment]
+        if typ == "OTHER":
+            typ = _fallback_type(root, name, gaz)
     aliases: dict[str, None] = {}
     for m in ms:
         t = " ".join(m["text"].split())
@@ -115,7 +314,18 @@ def _build(
     for a in sorted(learned):
         if a != name:
             aliases[a] = None
-    return Entity(id=entity_id(key), key=key, name=name, type=typ, aliases=list(aliases), mentions=ms)
+    return Entity(id=entity_id(root), key=root, name=name, type=typ, aliases=list(aliases), mentions=ms)
+
+
+def _fallback_type(root: str, name: str, gaz: Gazetteer) -> EntityType:
+    """Type of an entity no mention typed: a country's name is GPE; "Given Surname" is PERSON."""
+    words = root[5:]
+    if words in gaz.countries:
+        return "GPE"
+    first, _, rest = words.partition(" ")
+    if rest and first in FIRST_NAMES and name.split()[-1][:1].isupper():
+        return "PERSON"
+    return "OTHER"
 
 
 # --------------------------------------------------------------------------- overrides

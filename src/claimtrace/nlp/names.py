@@ -4,8 +4,10 @@
 apostrophes straightened, a possessive ``'s`` dropped, Arabic definite-article assimilation
 unified (``At-Tanf``, ``as-Suwayda``, ``el-Arish`` -> ``al-...``) and common transliteration
 variants collapsed (``Sergei``/``Sergey``, ``Dmitrii``/``Dmitriy``/``Dmitry``, ``kh``/``h``,
-``ph``/``f``, ``Qaeda``/``Qaida``). ``name_key`` joins the normalised words of a full name into
-the ``name:...`` entity key used by :mod:`claimtrace.nlp.entities`.
+``ph``/``f``, ``Qaeda``/``Qaida``, ``Zelenskyy``/``Zelenskiy``/``Zelenskii``, ``-ych``/``-ich``).
+``name_key`` joins the normalised words of a full name into the ``name:...`` entity key used by
+:mod:`claimtrace.nlp.entities`. ``given_names_compatible`` says whether two given names can be one
+person's (a known variant or hypocoristic, or a clear prefix), for the corpus linker.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import lru_cache
 __all__ = [
     "ARABIC_ARTICLE",
     "fold",
+    "given_names_compatible",
     "name_key",
     "norm_phrase",
     "norm_token",
@@ -40,6 +43,7 @@ _EI_END = re.compile(r"ei$")  # Sergei/Sergey, Alexei/Alexey
 _AI_END = re.compile(r"ai$")  # Nikolai/Nikolay
 _I_END = re.compile(r"(?<=[^aeiouy])i$")  # Yuri/Yury
 _YE_START = re.compile(r"^ye(?=[a-z])")  # Yevgeny/Evgeny
+_YCH_END = re.compile(r"ych$")  # Yanukovych/Yanukovich
 _DOUBLED = re.compile(r"(.)\1")  # doubled letters: Mohammed/Mohamed
 
 
@@ -59,6 +63,8 @@ def _transliterate(part: str) -> str:
         part = _AI_END.sub("ay", part)
     if part.endswith("i"):
         part = _I_END.sub("y", part)
+    if part.endswith("ych"):
+        part = _YCH_END.sub("ich", part)
     if part.startswith("ye"):
         part = _YE_START.sub("e", part)
     return _DOUBLED.sub(r"\1", part)
@@ -137,6 +143,78 @@ _WORDS = re.compile(r"[\w'’.-]+")
 def name_key(name: str) -> str:
     """The ``name:<folded full name>`` key of a name that is not in the gazetteer."""
     return "name:" + norm_phrase(_WORDS.findall(name))
+
+
+# One person's given names across languages and transliterations, and their short forms (facts:
+# Russian/Ukrainian/English equivalents, common hypocoristics). Compared after norm_token.
+_GIVEN_VARIANTS = [
+    "vladimir volodymyr vlad volodya wladimir",
+    "alexander oleksandr aleksandr alexandr alex sasha alexandre alessandro alejandro",
+    "alexei alexey aleksei aleksey oleksiy oleksii",
+    "andrew andy andrey andrei andriy andrii",
+    "anatoly anatoliy anatolii",
+    "arseny arseniy arsenii",
+    "benjamin ben bibi binyamin",
+    "dmitry dmitri dmytro dmitriy",
+    "donald don",
+    "edward ed ted eddie",
+    "elena olena yelena",
+    "elizabeth liz beth betty",
+    "eugene yevgeny evgeny yevhen",
+    "gennady hennadiy gennadiy",
+    "grigory hryhoriy gregory",
+    "igor ihor",
+    "irina iryna",
+    "james jim jimmy",
+    "joseph joe joey",
+    "katherine kate kathy catherine",
+    "kirill kyrylo",
+    "michael mike mikhail mykhailo",
+    "mohammed muhammad mohamed mohammad mohamad muhammed",
+    "natalia natalya nataliya",
+    "nicholas nick nikolai nikolay mykola",
+    "oleg oleh",
+    "olga olha",
+    "pavel pavlo paul",
+    "peter petro pyotr petr",
+    "richard dick rick",
+    "robert bob rob bobby",
+    "sergey sergei serhiy serhii sergiy",
+    "tatiana tatyana tetiana",
+    "thomas tom tommy",
+    "vasily vasyl vasiliy",
+    "viktor victor",
+    "william bill will billy",
+    "yulia yuliya julia",
+    "yuri yuriy yury iurii",
+]
+
+
+def _variant_groups() -> dict[str, int]:
+    out: dict[str, int] = {}
+    for n, line in enumerate(_GIVEN_VARIANTS):
+        for w in line.split():
+            out.setdefault(norm_token(w), n)
+    return out
+
+
+_VARIANT_GROUP = _variant_groups()
+
+
+def given_names_compatible(a: str, b: str) -> bool:
+    """True when normalised given names ``a`` and ``b`` can name one person.
+
+    Equal names, known variants (Volodymyr/Vladimir, Joe/Joseph), or a prefix of at least four
+    letters that is two letters or more shorter (Vlad/Vladimir, Chris/Christopher). Initials are
+    the caller's business (they fit many names).
+    """
+    if a == b:
+        return True
+    ga, gb = _VARIANT_GROUP.get(a), _VARIANT_GROUP.get(b)
+    if ga is not None and ga == gb:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and len(long_) >= len(short) + 2 and long_.startswith(short)
 
 
 # Common given names (English, Russian/Ukrainian, Arabic, Persian, Turkish, Chinese, European, ...).
@@ -537,6 +615,7 @@ FIRST_NAMES = frozenset(
         "victor",
         "viktor",
         "vincent",
+        "virginia",
         "vitaly",
         "vladimir",
         "volodymyr",
