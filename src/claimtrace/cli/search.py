@@ -169,11 +169,12 @@ def match_command(
         else:
             assert claim is not None
             matcher = Matcher(store, db, sync=False)
+            vectors = matcher.encode([claim])  # once, for both rankings
             items = [
                 {
                     "claim": claim,
-                    "matches": matcher.match(claim, k=k),
-                    "fact_checks": matcher.match_factchecks([claim], k=k)[0],
+                    "matches": matcher.match_many([claim], k=k, vectors=vectors)[0],
+                    "fact_checks": matcher.match_factchecks([claim], k=k, vectors=vectors)[0],
                 }
             ]
     if as_json:

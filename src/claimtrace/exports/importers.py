@@ -29,7 +29,11 @@ from typing import Any
 from claimtrace.errors import E001, E006, E007, E060, E061, ClaimtraceError, ReadError
 
 
-def _ref_id(text: str, url: str | None, publisher: str | None) -> str:
+def reference_key(text: str, url: str | None, publisher: str | None) -> str:
+    """The id of a fact-check that has none of its own: a hash of its claim text, url and publisher.
+
+    The one definition (:func:`claimtrace.search.sync.reference_id` falls back to it too).
+    """
     key = "\x00".join((text.strip().lower(), url or "", publisher or ""))
     return "ref-" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
@@ -46,7 +50,7 @@ def reference_claim(
 ) -> dict[str, Any]:
     """One reference claim record with a stable id (same text, url and publisher: same id)."""
     rec = {
-        "id": _ref_id(text, url, publisher),
+        "id": reference_key(text, url, publisher),
         "text": text.strip(),
         "rating": rating,
         "url": url,
@@ -336,15 +340,21 @@ def import_factchecks(
         given = (fields or {}).get(role)
         if given is not None and given.lower() not in names:
             raise ClaimtraceError(
-                E060, path=str(p), field=given, columns=", ".join(names.values()) or "none",
+                E060,
+                path=str(p),
+                field=given,
+                columns=", ".join(names.values()) or "none",
                 option=f"--field {role}=NAME",
             )
-        chosen[role] = names.get(given.lower()) if given else next(
-            (names[c] for c in candidates if c in names), None
+        chosen[role] = (
+            names.get(given.lower()) if given else next((names[c] for c in candidates if c in names), None)
         )
     if chosen["claim"] is None:
         raise ClaimtraceError(
-            E060, path=str(p), field="claim", columns=", ".join(names.values()) or "none",
+            E060,
+            path=str(p),
+            field="claim",
+            columns=", ".join(names.values()) or "none",
             option="--field claim=NAME",
         )
     out = []

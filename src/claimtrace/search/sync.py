@@ -82,12 +82,18 @@ def document_text(doc: Document) -> str:
 
 
 def reference_id(ref: dict[str, Any]) -> str:
-    """The id of an imported fact-check (its own, else a hash of its text and url)."""
+    """The id of an imported fact-check: its own, else :func:`~claimtrace.exports.importers.reference_key`."""
     rid = ref.get("id")
     if isinstance(rid, str) and rid and "\n" not in rid:
         return rid
-    key = f"{reference_text(ref).lower()}\x00{ref.get('url') or ''}"
-    return "ref-" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    from claimtrace.exports.importers import reference_key
+
+    url, publisher = ref.get("url"), ref.get("publisher")
+    return reference_key(
+        reference_text(ref),
+        url if isinstance(url, str) else None,
+        publisher if isinstance(publisher, str) else None,
+    )
 
 
 def _default_encode(texts: Sequence[str]) -> np.ndarray:
