@@ -218,3 +218,43 @@ def test_seed_gold_claims() -> None:
                 (g["doc"], g["content_contains"], [(c.kind, c.speaker_text, c.speaker_key) for c in cands])
             )
     assert not failures, failures
+
+
+def test_colon_headline_builds_a_relation() -> None:
+    text = "Mara Velkov: Harbor Tax Will Double Next Year\n\nThe council met on Monday to discuss the budget."
+    atts = find_attributions(text, split_sentences(text), cues="all")
+    colon = [a for a in atts if text[a.cue[0] : a.cue[1]] == ":"]
+    assert len(colon) == 1
+    a = colon[0]
+    assert a.source is not None and text[a.source[0] : a.source[1]] == "Mara Velkov"
+    assert [text[s:e] for s, e in a.content] == ["Harbor Tax Will Double Next Year"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Update: Harbor Tax Will Double Next Year",  # a page label, not a speaker
+        "BREAKING: Harbor Tax Will Double Next Year",
+        "Nevada: Ada Morn, Tom Reyn, Ilse Brand, Olek Varga",  # a list of names
+        "Price: twelve dollars a ticket",  # one word before a colon needs a title or a quote after it
+    ],
+)
+def test_colon_lines_that_are_not_attributions(line: str) -> None:
+    text = f"{line}\n\nThe council met on Monday to discuss the budget."
+    atts = find_attributions(text, split_sentences(text), cues="all")
+    assert not [a for a in atts if text[a.cue[0] : a.cue[1]] == ":"]
+
+
+def test_signed_quote_and_tweet_lines() -> None:
+    text = (
+        "“We will rebuild every bridge in the valley before winter.”\n"
+        "- Ilse Brand.\n\n"
+        "Rain closes the pass again tonight pic.twitter.com/abc123 — Tom Reyn (@tomreyn) May 2, 2031\n\n"
+        "The vote is on Friday - Ada Morn said nothing."
+    )
+    atts = find_attributions(text, split_sentences(text), cues="all")
+    signed = {text[a.source[0] : a.source[1]]: a for a in atts if a.lemma == "—" and a.source}
+    assert set(signed) == {"Ilse Brand", "Tom Reyn (@tomreyn)"}
+    assert text[slice(*signed["Ilse Brand"].content[0])].startswith("We will rebuild")
+    assert signed["Ilse Brand"].kind == "direct"
+    assert text[slice(*signed["Tom Reyn (@tomreyn)"].content[0])].startswith("Rain closes the pass")

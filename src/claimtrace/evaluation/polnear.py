@@ -70,11 +70,10 @@ _WORD = re.compile(r"[A-Za-z]+(?:[’'][a-z]+)?")
 _T_LINE = re.compile(r"(T\d+)\t([\w-]+) ([\d; ]+)\t")
 _QUOTE_CHARS = '"“”'
 _FUNCTION_WORDS = frozenset(
-    "a an the this that these those his her its their our my your "
-    "is are was were be been being am has have had having do does did will would could should "
-    "can may might must shall not n t s "
-    "in on at of to for with by from about as into over after before than "
-    "and or but also reportedly just still".split()
+    """a an the this that these those his her its their our my your is are was were be been being am
+    has have had having do does did will would could should can may might must shall not n t s in
+    on at of to for with by from about as into over after before than and or but also reportedly
+    just still""".split()  # noqa: SIM905
 )
 
 

@@ -21,7 +21,9 @@ Extraction has two steps:
    with content but no source shares the source of the previous relation in its sentence
    (``X said A, adding B``; ``X attacked Y and suggested B``). A relation that has a source
    but no content right after another relation's cue (``..., the statement said, AGENCY
-   reported.``) becomes that relation's ``via``.
+   reported.``) becomes that relation's ``via``. Relations whose cue is punctuation, which the
+   tagger does not build, come from line rules (:func:`_line_cues`): ``Name: Headline`` and
+   quotations or tweets signed ``— Name``.
 
 ``cues="all"`` returns every relation (belief and volition too: PolNeAR annotates them and the
 evaluation uses them); ``cues="report"`` (claims) keeps relations with content whose cue holds a
@@ -436,6 +438,106 @@ def _is_report(text: str, att: Attribution) -> bool:
     return bool(first) and first[0].lower() == "that" and len(first) >= 5
 
 
+# "Name: words" and "words — Name (@handle)" lines: a name is capitalised words with a few glue words
+_NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|of|the|de|for|and|&|von|van|al))*"
+_COLON_LINE = re.compile(rf"[ \t]*({_NAME})[ \t]*:[ \t\u00a0]+(\S[^\n]*)")
+_SIGNED_LINE = re.compile(rf"[ \t]*(?:(.*\S)[ \t]+)?[—–-][ \t]*({_NAME}(?:[ \t]*\(@\w+\))?)[^\n]*")
+# colon labels of news pages that name no speaker ("Update: ...", "Photo: ...")
+_LABELS = frozenset(
+    """update updated updates related photo photos image images video source sources editor note notes
+    read more watch see also correction disclosure via click breaking exclusive opinion analysis
+    question answer q a warning caption credit credits tags posted filed bonus listen subscribe
+    live developing advertisement full transcript day step part chapter price cost date time
+    location when where what why how who latest daily podcast newsletter roundup recap briefing
+    contributing revealed""".split()  # noqa: SIM905
+)
+
+
+def _name_ok(name: str) -> bool:
+    words = name.split()
+    edges = {_low(words[0]).strip("."), _low(words[-1]).strip(".").removesuffix("'s")}
+    shouted = len(name) > 3 and name.isupper()  # "BREAKING", "STAT OF THE WEEK": page labels
+    return 1 <= len(words) <= 6 and not edges & _LABELS and words[-1][:1].isupper() and not shouted
+
+
+def _name_list(rest: str) -> bool:
+    """``Ada Morn, Tom Reyn, Ilse Brand``: a list of names, not something said."""
+    return rest.count(",") >= 2 and not re.search(r"\b[a-z]{4,}\b", rest)
+
+
+def _headline_like(rest: str) -> bool:
+    """Most words capitalised (a title), or an opening quotation mark."""
+    if rest[:1] in '"“‘':
+        return True
+    words = [w for w in _WORDS.findall(rest) if w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) * 3 >= len(words) * 2
+
+
+def _line_cues(doc: _Doc, atts: list[Attribution]) -> list[Attribution]:
+    """Relations whose cue is punctuation, which the tagger does not build (PolNeAR annotates them).
+
+    ``John Okafor: Budget Talks Have Failed`` (a headline or a line of links: the colon is the
+    cue, the name the source, the rest of the line the content) and ``“...” — Ada Morn
+    (@adamorn)`` / a line ``- Ada Morn.`` after a quotation (a signed tweet or quote: the dash
+    is the cue, the text before it on the line, else the paragraph before, the content). Only
+    lines on which the tagger found no cue.
+    """
+    text = doc.text
+    cue_starts = sorted(a.cue[0] for a in atts)
+    out = list(atts)
+    prev: tuple[int, int] | None = None  # the previous non-empty line
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.span()
+        line_prev, prev = prev, (s, e)
+        i = bisect.bisect_left(cue_starts, s)
+        if (i < len(cue_starts) and cue_starts[i] < e) or text[s : s + 1] == "<":  # markup: not prose
+            continue
+        att = _colon_line(text, s, e) or _signed_line(text, s, e, line_prev)
+        if att is not None:
+            if _quoted_share(doc, att.content) >= 0.5:
+                att.kind = "direct"
+            out.append(att)
+    out.sort(key=lambda a: a.cue[0])
+    return out
+
+
+def _colon_line(text: str, s: int, e: int) -> Attribution | None:
+    m = _COLON_LINE.fullmatch(text, s, e)
+    if m is None or not _name_ok(m.group(1)):
+        return None
+    rest = m.group(2)
+    if len(_WORDS.findall(rest)) < 3 or _name_list(rest) or " and " in m.group(1):
+        return None
+    if len(m.group(1).split()) == 1 and not _headline_like(rest):
+        return None
+    colon = text.index(":", m.end(1))
+    content = _strip(text, m.span(2))
+    return Attribution("indirect", (colon, colon + 1), m.span(1), [content], s, e, ":")
+
+
+def _signed_line(text: str, s: int, e: int, prev: tuple[int, int] | None) -> Attribution | None:
+    m = _SIGNED_LINE.fullmatch(text, s, e)
+    if m is None or not _name_ok(m.group(2).split("(")[0]):
+        return None
+    dash = next(k for k in range(m.end(1) if m.group(1) else s, m.start(2)) if text[k] in "—–-")
+    if m.group(1):
+        content = _strip(text, m.span(1))
+        body = m.group(1)
+        quoted = text[content[0] : content[0] + 1] in '"“' or text[content[1] - 1 : content[1]] in '"”'
+        if not (quoted or "pic.twitter" in body or "http" in body or "#" in body):
+            return None  # "words — Name" is a signature only after a quote, a tweet or a link
+    elif prev is not None and text[prev[1] - 1 : prev[1]] in '"”':
+        content = _strip(text, prev)  # "- Ada Morn." under a quoted paragraph
+    else:
+        return None
+    if len(_WORDS.findall(text[content[0] : content[1]])) < 3:
+        return None
+    source = _strip(text, m.span(2))
+    if text[source[1] - 1] == "." and len(text[source[0] : source[1]].split()[-1]) > 3:
+        source = (source[0], source[1] - 1)  # "- Ada Morn." ends a sentence; "Ada Morn Jr." keeps it
+    return Attribution("indirect", (dash, dash + 1), source, [content], min(content[0], s), e, "—")
+
+
 def find_attributions(
     text: str, sentences: list[tuple[int, int]], *, cues: str = "report"
 ) -> list[Attribution]:
@@ -450,6 +552,7 @@ def find_attributions(
 def _extract(doc: _Doc, sentences: list[tuple[int, int]], cues: str) -> list[Attribution]:
     tok, lab = tag(doc.text, sentences, quotes=doc.all_quotes)
     atts = _decode(doc, tok, lab)
+    atts = _line_cues(doc, atts)
     if cues != "all":
         atts = [a for a in atts if _is_report(doc.text, a)]
     return atts
