@@ -59,6 +59,10 @@ def train(
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the training windows.")] = 3,
     minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
     limit: Annotated[int | None, typer.Option(help="Train on the first N articles only.")] = None,
+    layers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Keep only the encoder's first N layers (faster, less accurate)."),
+    ] = None,
 ) -> None:
     """Fine-tune a transformer encoder as the attribution tagger on a PolNeAR split (~40 min on 2 cores)."""
     from claimtrace.evaluation.polnear import load_polnear
@@ -70,7 +74,7 @@ def train(
     articles = list(load_polnear(polnear, limit=limit))
     if not articles:
         raise typer.BadParameter(f"{polnear}: no annotated articles", param_hint="--polnear")
-    tagger = EncoderTagger(base or _base_model())
+    tagger = EncoderTagger(base or _base_model(), layers=layers)
     with stage_progress() as report:
 
         def progress(step: int, steps: int, _loss: float) -> None:
