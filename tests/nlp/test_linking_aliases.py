@@ -165,6 +165,20 @@ def test_initial_joins_the_one_name_it_fits() -> None:
     assert _entity_of(ents, "a", "Marta Ostrova") is _entity_of(ents, "b", "M. Ostrova")
 
 
+def test_suffix_leading_initial_and_spelling_of_given_name() -> None:
+    ents = link_entities(
+        [
+            _doc("a", "Arno Pell Jr testified.", ("Arno Pell Jr", "PERSON")),
+            _doc("b", "Pell denied it.", ("Pell", "OTHER")),
+            _doc("c", "W. Dario Menk and Dario Menk.", ("W. Dario Menk", "PERSON"), ("Dario Menk", "PERSON")),
+            _doc("d", "Bettie Orsk and Betty Orsk.", ("Bettie Orsk", "PERSON"), ("Betty Orsk", "PERSON")),
+        ]
+    )
+    assert _entity_of(ents, "b", "Pell") is _entity_of(ents, "a", "Arno Pell Jr")
+    assert _entity_of(ents, "c", "W. Dario Menk") is _entity_of(ents, "c", "Dario Menk")
+    assert _entity_of(ents, "d", "Bettie Orsk") is _entity_of(ents, "d", "Betty Orsk")
+
+
 def test_fed_is_not_richmond_fed() -> None:
     ents = link_entities(
         [
@@ -231,7 +245,7 @@ def test_given_name_compatibility() -> None:
         return given_names_compatible(norm_token(a), norm_token(b))
 
     assert ok("Volodymyr", "Vladimir") and ok("Vlad", "Vladimir") and ok("Joe", "Joseph")
-    assert ok("Mykola", "Nikolai") and ok("Chris", "Christopher")
+    assert ok("Mykola", "Nikolai") and ok("Chris", "Christopher") and ok("Katie", "Kathryn")
     assert not ok("Olga", "Anna")
     assert not ok("Eric", "Erica")  # one letter longer is another name
     assert not ok("Jan", "Jonas")

@@ -43,6 +43,7 @@ __all__ = ["STAGE_VERSION", "apply_overrides", "entity_id", "link_entities", "re
 STAGE_VERSION = "linking.v2"
 
 _DESCRIPTOR = re.compile(r"^(?:[Tt]he\s+)?[a-z]")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _EVIDENCE_RATIO = 4  # a shared surname goes to the person it is used for this many times as often
 _MIN_EVIDENCE = 2  # ... in at least this many documents
 
@@ -170,6 +171,10 @@ def _person_name(c: _Corpus, key: str, gaz: Gazetteer) -> tuple[str, str] | None
     if not key.startswith("name:") or " " not in key:
         return None
     words = key[5:].split()
+    while len(words) > 2 and words[-1] in _SUFFIXES:
+        words.pop()  # "Arcade Joseph Comeaux Jr"
+    if len(words) > 2 and len(words[0]) == 1:
+        words.pop(0)  # "W. Mark Felt": the given name is Mark
     typ = c.type_of(key)
     if typ != "PERSON" and not (typ == "OTHER" and words[0] in FIRST_NAMES):
         return None

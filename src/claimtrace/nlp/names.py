@@ -167,7 +167,7 @@ _GIVEN_VARIANTS = [
     "irina iryna",
     "james jim jimmy",
     "joseph joe joey",
-    "katherine kate kathy catherine",
+    "katherine kate kathy catherine kathryn katie",
     "kirill kyrylo",
     "michael mike mikhail mykhailo",
     "mohammed muhammad mohamed mohammad mohamad muhammed",
@@ -201,14 +201,19 @@ def _variant_groups() -> dict[str, int]:
 _VARIANT_GROUP = _variant_groups()
 
 
+def _ie_y(name: str) -> str:
+    return name[:-2] + "y" if name.endswith("ie") else name
+
+
 def given_names_compatible(a: str, b: str) -> bool:
     """True when normalised given names ``a`` and ``b`` can name one person.
 
-    Equal names, known variants (Volodymyr/Vladimir, Joe/Joseph), or a prefix of at least four
+    Equal names, ``-ie``/``-y`` spellings (Bettie/Betty), known variants (Volodymyr/Vladimir,
+    Joe/Joseph), or a prefix of at least four
     letters that is two letters or more shorter (Vlad/Vladimir, Chris/Christopher). Initials are
     the caller's business (they fit many names).
     """
-    if a == b:
+    if a == b or _ie_y(a) == _ie_y(b):  # Bettie/Betty
         return True
     ga, gb = _VARIANT_GROUP.get(a), _VARIANT_GROUP.get(b)
     if ga is not None and ga == gb:
