@@ -394,13 +394,12 @@ def _fold_via(text: str, atts: list[Attribution]) -> list[Attribution]:
     out: list[Attribution] = []
     for att in atts:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and not att.content
-            and att.source is not None
-            and att.source[0] < att.cue[0]
-            and re.fullmatch(r"\s*,\s*", text[max(prev.cue[1], (prev.source or prev.cue)[1]) : att.source[0]])
-        ):
+        if prev is None or att.content or att.source is None or att.source[0] > att.cue[0]:
+            out.append(att)
+            continue
+        # "..., the statement said, AGENCY reported." and "X said Y, AGENCY reported."
+        end = max(prev.cue[1], (prev.source or prev.cue)[1], *(e for _s, e in prev.content))
+        if re.fullmatch(r"[\s”\"’']*,[\s”\"’']*", text[end : att.source[0]]):
             prev.via = att.source
             prev.end = max(prev.end, att.end)
             continue
@@ -440,8 +439,10 @@ def _is_report(text: str, att: Attribution) -> bool:
 
 # "Name: words" and "words — Name (@handle)" lines: a name is capitalised words with a few glue words
 _NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|of|the|de|for|and|&|von|van|al))*"
-_COLON_LINE = re.compile(rf"[ \t]*({_NAME})[ \t]*:[ \t\u00a0]+(\S[^\n]*)")
-_SIGNED_LINE = re.compile(rf"[ \t]*(?:(.*\S)[ \t]+)?[—–-][ \t]*({_NAME}(?:[ \t]*\(@\w+\))?)[^\n]*")
+_COLON_LINE = re.compile(
+    rf"[ \t]*({_NAME})(?:[ \t]*(:)[ \t\u00a0]+|[ \t]+([―—–])[ \t]+(?=[\"“‘]))(\S[^\n]*)"
+)  # "Name: words", 'Name ― "words"'
+_SIGNED_LINE = re.compile(rf"[ \t]*(?:(.*\S)[ \t]+)?[―—–-][ \t]*({_NAME}(?:[ \t]*\(@\w+\))?)[^\n]*")
 # colon labels of news pages that name no speaker ("Update: ...", "Photo: ...")
 _LABELS = frozenset(
     """update updated updates related photo photos image images video source sources editor note notes
@@ -505,21 +506,21 @@ def _colon_line(text: str, s: int, e: int) -> Attribution | None:
     m = _COLON_LINE.fullmatch(text, s, e)
     if m is None or not _name_ok(m.group(1)):
         return None
-    rest = m.group(2)
+    rest = m.group(4)
     if len(_WORDS.findall(rest)) < 3 or _name_list(rest) or " and " in m.group(1):
         return None
     if len(m.group(1).split()) == 1 and not _headline_like(rest):
         return None
-    colon = text.index(":", m.end(1))
-    content = _strip(text, m.span(2))
-    return Attribution("indirect", (colon, colon + 1), m.span(1), [content], s, e, ":")
+    cue = m.span(2) if m.group(2) else m.span(3)
+    content = _strip(text, m.span(4))
+    return Attribution("indirect", cue, m.span(1), [content], s, e, text[cue[0] : cue[1]])
 
 
 def _signed_line(text: str, s: int, e: int, prev: tuple[int, int] | None) -> Attribution | None:
     m = _SIGNED_LINE.fullmatch(text, s, e)
     if m is None or not _name_ok(m.group(2).split("(")[0]):
         return None
-    dash = next(k for k in range(m.end(1) if m.group(1) else s, m.start(2)) if text[k] in "—–-")
+    dash = next(k for k in range(m.end(1) if m.group(1) else s, m.start(2)) if text[k] in "―—–-")
     if m.group(1):
         content = _strip(text, m.span(1))
         body = m.group(1)

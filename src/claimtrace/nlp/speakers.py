@@ -4,15 +4,21 @@ Speaker resolution (``Claim.speaker_key``):
 
 1. a mention overlapping the speaker span (PERSON before ORG before GPE before the rest; the
    first of a type): "Russia's SVR" -> the SVR, "a statement by the agency X" -> X;
-2. he / she / person descriptors ("the spokesman", "the Russian official") -> the most recent
-   PERSON speaker of an earlier claim, else the most recent PERSON mention before the speaker;
+2. he / she / definite person descriptors ("the spokesman", "the Russian official") -> the most
+   recent PERSON speaker of an earlier claim, else the most recent PERSON mention before the
+   speaker, else the most recent untyped mention shaped like a personal name ("Lena Marsh");
+   an indefinite one ("a ministry spokesman") is someone new speaking for an organisation: the
+   ORG whose name shares a word with the descriptor, else unresolved;
 3. it / they / document and organisation descriptors ("the statement", "the intelligence
    service") -> an ORG whose name shares a content word with the descriptor (most recent before,
-   else the first after), else the closest ORG speaker of another claim (earlier first), else
-   the most recent ORG mention outside quotations.
+   else the first after); a descriptor whose head noun heads an earlier source ("the ministry"
+   after "The Ministry of Roads said") -> that source's entity, even when none was found (no
+   guess then); a descriptor with a name of its own ("the Ministry of Roads") that no mention
+   covers -> unresolved; otherwise the closest ORG speaker of another claim (earlier first),
+   else the most recent ORG mention outside quotations.
 
-Chains such as "..., the statement said, AGENCY reported" keep the reporting agency in
-``Claim.via``. Sentences in the outlet's own voice that carry a checkable fact (a number, a
+Chains such as "..., the statement said, AGENCY reported" and "X said Y, AGENCY reported" keep
+the reporting agency in ``Claim.via``. Sentences in the outlet's own voice that carry a checkable fact (a number, a
 date, or a named entity with a verb) and overlap no attribution become ``unattributed`` claims.
 An outlet-voiced sentence leading into "According to S, ..." in its paragraph is S's claim. A
 headline (or one-line post) yields its claim through :mod:`claimtrace.nlp.headlines`
@@ -71,6 +77,9 @@ PERSON_NOUNS = frozenset(
     ]
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_NAME_LIKE = re.compile(r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2}")  # "Lena Marsh", "Ana Ruiz-Soto"
+_OF = re.compile(r"\b(?:of|for)\s+\w")
+_INDEFINITE = frozenset(["a", "an", "one", "another", "two", "three", "several", "some", "many"])
 _ANY_WORD = re.compile(r"\w")
 _FACT = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|"
@@ -116,6 +125,7 @@ class _Resolver:
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.starts = [m.start for m in self.mentions]
         self.speakers: list[tuple[int, str, str]] = []  # (position, key, type) of resolved speakers
+        self.sources: list[tuple[int, frozenset[str], str | None]] = []  # every source: words, key
         self.types = {m.key: m.type for m in self.mentions}
         self.hedges = HedgeIndex(text)
 
@@ -148,6 +158,36 @@ class _Resolver:
         before = [(p, k) for p, k, t in self.speakers if t in types and p < pos]
         return before[-1][1] if before else None
 
+    def person_before(self, pos: int) -> str | None:
+        """The last compatible person: a PERSON speaker, a PERSON mention, else a name-like mention.
+
+        The last fallback covers recognisers that leave a person's name untyped (``OTHER``):
+        two or three capitalised words outside quotations.
+        """
+        key = self.recent_speaker(pos, ("PERSON",)) or self.recent_mention(pos, ("PERSON",))
+        if key is not None:
+            return key
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.type == "OTHER" and _NAME_LIKE.fullmatch(m.text) and self.doc.quote_at(m.start) is None:
+                self.types[m.key] = "PERSON"  # later "he" / "she" find it as a person speaker
+                return m.key
+            i -= 1
+        return None
+
+    def earlier_source(self, words: list[str], pos: int) -> tuple[bool, str | None]:
+        """``(found, key)`` of the last earlier source span holding the descriptor's head noun.
+
+        "The Ministry of Roads said ... The ministry added ...": the second source is the first
+        one, whose key may be ``None`` (a name no recogniser found): better none than another's.
+        """
+        head = words[-1]
+        for p, span_words, key in reversed(self.sources):
+            if p < pos and head in span_words:
+                return True, key
+        return False, None
+
     def by_name(self, words: list[str], pos: int) -> str | None:
         words = [w for w in words if w not in _STOP and len(w) > 3]
         if not words:
@@ -167,11 +207,21 @@ class _Resolver:
         words = [w.lower() for w in _WORD.findall(self.text[s:e])]
         if not words:
             return None
-        if words[0] in PERSON_PRON or any(w in PERSON_NOUNS for w in words):
-            return self.recent_speaker(s, ("PERSON",)) or self.recent_mention(s, ("PERSON",))
+        if words[0] in PERSON_PRON:
+            return self.person_before(s)
+        if any(w in PERSON_NOUNS for w in words):
+            if words[0] in _INDEFINITE:  # "a ministry spokesman": someone new, speaking for an organisation
+                return self.by_name([w for w in words if w not in PERSON_NOUNS], s)
+            return self.recent_speaker(s, ("PERSON",)) or self.person_before(s)
         key = self.by_name(words, s) if words[0] not in ORG_PRON else None
         if key:
             return key
+        if words[0] not in ORG_PRON:
+            if len(words) > 4 or _OF.search(self.text[s:e]):
+                return None  # "the Ministry of Roads": a name of its own that no recogniser found
+            found, key = self.earlier_source(words, s)
+            if found:
+                return key
         key = self.recent_speaker(s, ("ORG",))
         if key is None and late:
             after = [k for p, k in late if p > s and self.types.get(k) == "ORG"]
@@ -210,6 +260,9 @@ def build_claims(
     claims: list[Claim] = []
     for a in sorted(atts, key=lambda x: x.cue[0]):
         key = res.resolve(*a.source, late=late) if a.source else None
+        if a.source:
+            words = frozenset(w.lower() for w in _WORD.findall(text[a.source[0] : a.source[1]]))
+            res.sources.append((a.source[0], words, key))
         if key is not None and a.source:
             res.speakers.append((a.source[0], key, res.types.get(key, "OTHER")))
         for n, (cs, ce) in enumerate(sorted(a.content)):
