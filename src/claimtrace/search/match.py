@@ -24,7 +24,7 @@ import numpy as np
 from claimtrace.errors import E070, ClaimtraceError
 from claimtrace.nlp.quantities import find_quantities
 from claimtrace.search.lexical import LexicalIndex, clean_query, factcheck_text, load_lexical_index
-from claimtrace.search.search import claim_records, narrative_index
+from claimtrace.search.lookup import Lookup
 from claimtrace.search.sync import EncodeFn, _default_encode, load_indexes, reference_id, reference_text
 from claimtrace.search.vectors import index_root
 from claimtrace.store.base import Store
@@ -102,7 +102,11 @@ def evidence(query: str, match_text: str) -> dict[str, Any]:
 
 
 class Matcher:
-    """Matches claim texts against one database; build once, call :meth:`match` many times."""
+    """Matches claim texts against one database; build once, call :meth:`match` many times.
+
+    ``lookup`` (:class:`~claimtrace.search.lookup.Lookup`) reads and keeps what matches show;
+    pass one to share it between matchers. Analyst ratings are read once per matcher.
+    """
 
     def __init__(
         self,
@@ -112,8 +116,11 @@ class Matcher:
         sync: bool = True,
         encode: EncodeFn | None = None,
         reference_min: float = REFERENCE_MIN,
+        lookup: Lookup | None = None,
     ) -> None:
         self.store = store
+        #: what hits show (claims, narratives, fact-checks); kept by the caller between matchers
+        self.lookup = lookup if lookup is not None else Lookup(store)
         self.encode = encode or _default_encode
         self.reference_min = reference_min
         self.indexes = load_indexes(
@@ -121,25 +128,19 @@ class Matcher:
         )
         if len(self.indexes["claims"]) == 0 and len(self.indexes["reference"]) == 0:
             raise ClaimtraceError(E070, db=store.url or str(db_path))
-        self._narratives: dict[str, dict[str, str]] | None = None
-        self._ratings: dict[str, dict[str, Any]] | None = None
-        self._refs: dict[str, dict[str, Any]] | None = None
+        self._ratings: dict[str, dict[str, Any]] | None = None  # read once per matcher
         self._root = index_root(db_path if db_path is not None else (store.url or None))
         self._sync = sync
         self._lexical: LexicalIndex | None = None
         self._lexical_ids: dict[str, int] = {}
 
-    # lookup tables, loaded on first use
     def _narrative_of(self, claim_id: str) -> dict[str, str] | None:
-        if self._narratives is None:
-            self._narratives = narrative_index(self.store.load_narratives())
+        if self._ratings is None:
             self._ratings = self.store.load_ratings()
-        return self._narratives.get(claim_id)
+        return self.lookup.narrative_of(claim_id)
 
     def _reference(self, rid: str) -> dict[str, Any] | None:
-        if self._refs is None:
-            self._refs = {reference_id(r): r for r in self.store.load_reference_claims()}
-        return self._refs.get(rid)
+        return self.lookup.reference(rid)
 
     def _reference_hits(self, vectors: np.ndarray) -> list[dict[str, float]]:
         """Per row of ``vectors``: reference id -> cosine, for references above the threshold."""
@@ -165,7 +166,7 @@ class Matcher:
         qvecs = vectors if vectors is not None else self.encode(list(texts))
         neighbours = self.indexes["claims"].query(qvecs, k)
         ids = [cid for row in neighbours for cid, _ in row]
-        records = claim_records(self.store, ids)
+        records = self.lookup.claim_records(ids)
         query_refs = self._reference_hits(qvecs)
         known = [cid for cid in dict.fromkeys(ids) if cid in records]
         known_refs = (
@@ -357,6 +358,7 @@ def match(
     k: int = 5,
     sync: bool = True,
     encode: EncodeFn | None = None,
+    lookup: Lookup | None = None,
 ) -> list[dict[str, Any]]:
     """The ``k`` known claims nearest to ``text``, best first.
 
@@ -366,9 +368,9 @@ def match(
     "reference" with text/rating/url/publisher/date/score) and ``evidence`` (span,
     shared_names, shared_numbers, numbers_only_in_query, numbers_only_in_match). The indexes
     are brought up to date first unless ``sync`` is False. Raises :class:`ClaimtraceError`
-    (E070) when the database has no analysed claims.
+    (E070) when the database has no analysed claims. ``lookup``: see :class:`Matcher`.
     """
-    return Matcher(store, db_path, sync=sync, encode=encode).match(text, k=k)
+    return Matcher(store, db_path, sync=sync, encode=encode, lookup=lookup).match(text, k=k)
 
 
 def match_file(

@@ -8,55 +8,21 @@ by words (claims inside the FTS5 hits that contain query words, most words first
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
 from claimtrace.errors import E070, ClaimtraceError
-from claimtrace.model import Claim, Document, Narrative
-from claimtrace.search.sync import EncodeFn, _default_encode, claim_doc_id, claim_text, load_indexes
+from claimtrace.search.lookup import Lookup, narrative_index, terms
+from claimtrace.search.sync import EncodeFn, _default_encode, load_indexes
 from claimtrace.store.base import Store
 
-__all__ = ["RRF_K", "SEMANTIC_MIN", "claim_records", "narrative_index", "rrf", "search"]
+__all__ = ["RRF_K", "SEMANTIC_MIN", "Lookup", "claim_records", "narrative_index", "rrf", "search"]
 
 SearchKind = Literal["all", "claims", "documents"]
 #: The reciprocal-rank-fusion constant.
 RRF_K = 60
 #: Semantic hits below this cosine are dropped (MiniLM puts unrelated sentences near 0-0.2).
 SEMANTIC_MIN = 0.25
-_WORD = re.compile(r"\w+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "said",
-        "says",
-        "that",
-        "the",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-    ]
-)
 
 
 def rrf(lists: Iterable[list[tuple[str, str]]], *, k: int = RRF_K) -> list[tuple[tuple[str, str], float]]:
@@ -68,73 +34,23 @@ def rrf(lists: Iterable[list[tuple[str, str]]], *, k: int = RRF_K) -> list[tuple
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
-def narrative_index(narratives: Iterable[Narrative]) -> dict[str, dict[str, str]]:
-    """Claim id -> ``{"id", "label"}`` of the narrative that holds it."""
-    out: dict[str, dict[str, str]] = {}
-    for n in narratives:
-        for cid in n.claims:
-            out.setdefault(cid, {"id": n.id, "label": n.label})
-    return out
-
-
 def claim_records(store: Store, claim_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The stored claims ``claim_ids`` with their text and document metadata, by claim id."""
-    wanted = list(dict.fromkeys(claim_ids))
-    by_doc: dict[str, list[str]] = {}
-    for cid in wanted:
-        by_doc.setdefault(claim_doc_id(cid), []).append(cid)
-    docs = {d.id: d for d in store.iter_documents(list(by_doc))}
-    out: dict[str, dict[str, Any]] = {}
-    for an in store.load_analyses(list(by_doc)):
-        doc = docs.get(an.doc_id)
-        if doc is None:
-            continue
-        ids = set(by_doc.get(an.doc_id, ()))
-        for c in an.claims:
-            cid = c.id or f"{an.doc_id}:{c.start}-{c.end}"
-            if cid in ids:
-                out[cid] = _claim_record(cid, c, doc)
-    return out
+    return Lookup(store).claim_records(claim_ids)
 
 
-def _claim_record(cid: str, c: Claim, doc: Document) -> dict[str, Any]:
-    return {
-        "id": cid,
-        "doc": doc.id,
-        "text": claim_text(doc.text, c),
-        "sentence": doc.text[c.start : c.end].strip(),
-        "start": c.content_start,
-        "end": c.content_end,
-        "kind": c.kind,
-        "speaker": c.speaker_text,
-        "speaker_key": c.speaker_key,
-        "title": doc.title,
-        "outlet": doc.outlet,
-        "published": doc.published,
-    }
-
-
-def _terms(text: str) -> set[str]:
-    return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOP}
-
-
-def _lexical_claims(store: Store, query: str, doc_ids: list[str]) -> list[str]:
+def _lexical_claims(lookup: Lookup, query: str, doc_ids: list[str]) -> list[str]:
     """Claims inside ``doc_ids`` (ranked documents) that share words with the query, best first."""
-    terms = _terms(query)
-    if not terms or not doc_ids:
+    wanted = terms(query)
+    if not wanted or not doc_ids:
         return []
     rank = {d: i for i, d in enumerate(doc_ids)}
-    texts = {d.id: d.text for d in store.iter_documents(doc_ids)}
     scored: list[tuple[int, int, int, str]] = []
-    for an in store.load_analyses(doc_ids):
-        text = texts.get(an.doc_id)
-        if text is None:
-            continue
-        for c in an.claims:
-            hits = len(terms & _terms(claim_text(text, c)))
+    for doc_id, entries in lookup.claims_of(doc_ids).items():
+        for e in entries:
+            hits = len(wanted & e.terms)
             if hits:
-                cid = c.id or f"{an.doc_id}:{c.start}-{c.end}"
-                scored.append((-hits, rank.get(an.doc_id, 0), c.start, cid))
+                scored.append((-hits, rank.get(doc_id, 0), e.start, e.id))
     return [cid for *_, cid in sorted(scored)]
 
 
@@ -147,6 +63,7 @@ def search(
     kind: SearchKind = "all",
     sync: bool = True,
     encode: EncodeFn | None = None,
+    lookup: Lookup | None = None,
 ) -> list[dict[str, Any]]:
     """Documents and/or claims for ``query``, best first.
 
@@ -155,6 +72,7 @@ def search(
     ``text`` (claim content or document title), ``snippet``, ``title``, ``outlet``,
     ``published``; claims add ``speaker`` and ``narrative`` (``{"id", "label"}`` or None).
     Raises :class:`ClaimtraceError` (E070) for ``kind="claims"`` when nothing is analysed.
+    ``lookup`` reads what the hits show (kept between calls; default: a fresh one per call).
     """
     if kind not in ("all", "claims", "documents"):
         raise ValueError(f"unknown kind {kind!r} (choose one of: all, claims, documents)")
@@ -163,6 +81,7 @@ def search(
     want_claims, want_docs = kind in ("all", "claims"), kind in ("all", "documents")
     namespaces = [ns for ns, on in (("claims", want_claims), ("documents", want_docs)) if on]
     indexes = load_indexes(store, db_path, namespaces=namespaces, sync=sync, encode=encode)
+    lookup = lookup if lookup is not None else Lookup(store)
     if kind == "claims" and len(indexes["claims"]) == 0:
         raise ClaimtraceError(E070, db=store.url or str(db_path))
     depth = max(limit * 2, 10)
@@ -182,14 +101,12 @@ def search(
         lists.append([("document", h["doc_id"]) for h in fts])
         by_text.update(lists[-1])
     if want_claims:
-        lex = [("claim", c) for c in _lexical_claims(store, query, [h["doc_id"] for h in fts])[:depth]]
+        lex = [("claim", c) for c in _lexical_claims(lookup, query, [h["doc_id"] for h in fts])[:depth]]
         lists.append(lex)
         by_text.update(lex)
     fused = rrf(lists)[:limit]
-    claims = claim_records(store, [i for (k, i), _ in fused if k == "claim"])
-    doc_ids = {i for (k, i), _ in fused if k == "document"}
-    docs = {d.id: d for d in store.iter_documents(sorted(doc_ids))} if doc_ids else {}
-    narratives = narrative_index(store.load_narratives()) if claims else {}
+    claims = lookup.claim_records([i for (k, i), _ in fused if k == "claim"])
+    docs = lookup.heads(sorted({i for (k, i), _ in fused if k == "document"}))
     out: list[dict[str, Any]] = []
     for key, score in fused:
         label, ident = key
@@ -213,7 +130,7 @@ def search(
                 outlet=rec["outlet"],
                 published=rec["published"],
                 speaker=rec["speaker"],
-                narrative=narratives.get(ident),
+                narrative=lookup.narrative_of(ident),
             )
         else:
             doc = docs.get(ident)
@@ -221,8 +138,8 @@ def search(
                 continue
             hit.update(
                 doc=ident,
-                text=doc.title or doc.text[:80],
-                snippet=snippets.get(ident) or doc.text[:200],
+                text=doc.title or doc.head[:80],
+                snippet=snippets.get(ident) or doc.head,
                 title=doc.title,
                 outlet=doc.outlet,
                 published=doc.published,

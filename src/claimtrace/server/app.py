@@ -33,7 +33,7 @@ from claimtrace.server.openapi import document_errors
 from claimtrace.server.routes_corpus import corpus_router
 from claimtrace.server.routes_narratives import narratives_router
 from claimtrace.server.routes_search import EncodeFn, search_router
-from claimtrace.server.security import MAX_BODY, BodyLimit, HostGuard, security_headers
+from claimtrace.server.security import MAX_BODY, BodyLimit, HostGuard, SecurityHeaders
 from claimtrace.store import open_store
 
 __all__ = ["STATIC", "create_app"]
@@ -126,7 +126,7 @@ def create_app(
     )
     app.state.catalog = catalog
     app.state.access = access
-    app.middleware("http")(security_headers)
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, max_bytes=max_body)  # type: ignore[arg-type]
     app.add_middleware(HostGuard, allowed=allowed_hosts)  # type: ignore[arg-type]  # outermost
     _install_error_handlers(app)

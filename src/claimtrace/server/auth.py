@@ -64,15 +64,19 @@ class Access:
             raise _unauthorized("unknown or revoked access token")
         return Principal(str(user["name"]), str(user["role"]))
 
-    async def reader(self, request: Request) -> Principal:
-        """Dependency for every API route: the caller (kept on ``request.state.principal``)."""
+    def reader(self, request: Request) -> Principal:
+        """Dependency for every API route: the caller (kept on ``request.state.principal``).
+
+        Not ``async``: it reads the store, whose lock a request thread may hold, and the event
+        loop must never wait for that (every connection would stall behind one slow query).
+        """
         principal = self.identify(request)
         request.state.principal = principal
         return principal
 
-    async def writer(self, request: Request) -> Principal:
+    def writer(self, request: Request) -> Principal:
         """Dependency for writes: the caller, who must hold the ``write`` role (else 403)."""
-        principal = await self.reader(request)
+        principal = self.reader(request)
         if not principal.can_write:
             raise HTTPException(status_code=403, detail=f"user {principal.name!r} may read but not write")
         return principal

@@ -194,6 +194,22 @@ class Catalog:
             assert snap is not None
             return snap
 
+    def current(self) -> Snapshot | None:
+        """The snapshot when one is ready and still counts the stored documents, without waiting.
+
+        Otherwise None, and a rebuild starts in the background (as an old snapshot's does):
+        for requests that can answer from the store alone, such as search and match, which
+        must not wait for the first snapshot of a large corpus.
+        """
+        snap = self._snap
+        if snap is not None and self.cache_s > 0 and self.store.count_documents() == snap.doc_count:
+            if time.monotonic() - snap.built_at >= self.cache_s:
+                self._refresh_in_background()
+            return snap
+        if self.cache_s > 0:
+            self._refresh_in_background()
+        return None
+
     def _refresh_in_background(self) -> None:
         """Rebuild the snapshot in a daemon thread, unless one is at it already."""
         if not self._refreshing.acquire(blocking=False):

@@ -109,10 +109,33 @@ def warm_search(cat: Catalog, *, encode: EncodeFn | None = None) -> threading.Th
     return thread
 
 
+def lookups(cat: Catalog) -> Callable[[], Any]:
+    """A function giving the :class:`~claimtrace.search.lookup.Lookup` for the next request.
+
+    One lookup is kept per catalog snapshot (with the snapshot's narrative labels), so what
+    the hits show is read from the store once per snapshot; while no snapshot is ready, each
+    request gets a fresh lookup (the store is read as a one-off command would).
+    """
+    held: list[Any] = [None, None]  # [snapshot, lookup]
+
+    def current() -> Any:
+        from claimtrace.search.lookup import Lookup
+
+        snap = cat.current()
+        if snap is None:
+            return Lookup(cat.store)
+        if held[0] is not snap:
+            held[:] = [snap, Lookup(cat.store, narratives=snap.narrative_of_claim)]
+        return held[1]
+
+    return current
+
+
 def search_router(cat: Catalog, *, encode: EncodeFn | None = None) -> APIRouter:
     """Search and match endpoints over ``cat`` (``encode`` replaces the MiniLM encoder, for tests)."""
     r = APIRouter(prefix="/api", tags=["search"])
     warm_search(cat, encode=encode)
+    lookup = lookups(cat)
 
     @r.get("/search")
     def search(
@@ -128,7 +151,9 @@ def search_router(cat: Catalog, *, encode: EncodeFn | None = None) -> APIRouter:
             note = "semantic search is not available in this installation; full-text results only"
         else:
             try:  # a GET changes nothing: the vector indexes are built by 'claimtrace analyze'
-                hits = hybrid_search(cat.store, cat.db, q, limit=limit, kind=kind, sync=False, encode=encode)
+                hits = hybrid_search(
+                    cat.store, cat.db, q, limit=limit, kind=kind, sync=False, encode=encode, lookup=lookup()
+                )
             except MissingExtra as exc:
                 note = f"{exc}; full-text results only"
             else:
@@ -143,7 +168,9 @@ def search_router(cat: Catalog, *, encode: EncodeFn | None = None) -> APIRouter:
         except ImportError as exc:
             raise HTTPException(status_code=501, detail="claim matching is not available here") from exc
         # only loads the vector indexes: 'claimtrace analyze' builds and updates them
-        items = match_claim(cat.store, cat.db, body.text, k=body.k, sync=False, encode=encode)
+        items = match_claim(
+            cat.store, cat.db, body.text, k=body.k, sync=False, encode=encode, lookup=lookup()
+        )
         return {"text": body.text, "k": body.k, "items": items}
 
     return r

@@ -20,7 +20,7 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import HTTPException, Request
 
 __all__ = [
     "CSP",
@@ -28,10 +28,10 @@ __all__ = [
     "MAX_BODY",
     "BodyLimit",
     "HostGuard",
+    "SecurityHeaders",
     "allowed_hosts_for",
     "is_loopback",
     "require_json",
-    "security_headers",
 ]
 
 #: Largest request body accepted by default (bytes); every write this API takes is far smaller.
@@ -161,12 +161,34 @@ async def require_json(request: Request) -> None:
         raise HTTPException(status_code=415, detail="send the body as JSON (Content-Type: application/json)")
 
 
-async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """HTTP middleware adding the headers above to every response."""
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if response.headers.get("content-type", "").startswith("text/html"):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-    return response
+class SecurityHeaders:
+    """ASGI middleware adding the headers above to every response (plain ASGI: no per-request task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                have = {k.lower() for k, _ in headers}
+                ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                wanted = list(_HEADERS)
+                if ctype.startswith(b"text/html"):
+                    wanted.append((b"content-security-policy", CSP.encode()))
+                headers += [(k, v) for k, v in wanted if k not in have]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)

@@ -88,14 +88,26 @@ class SQLiteStore(SQLStore):
         match = fts5_query(query)
         if not match:
             return []
+        # snippets only for the rows kept: in one query SQLite makes one for every match before sorting
         rows = self._execute(
-            "SELECT d.id, d.title, snippet(documents_fts, 1, '[', ']', ' … ', 16), "
-            "bm25(documents_fts, 2.0, 1.0) AS rank "
+            "SELECT documents_fts.rowid, d.id, d.title, bm25(documents_fts, 2.0, 1.0) AS rank "
             "FROM documents_fts JOIN documents d ON d.seq = documents_fts.rowid "
             "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
             (match, limit),
         )
-        return [{"doc_id": r[0], "title": r[1], "snippet": r[2], "score": -float(r[3])} for r in rows]
+        if not rows:
+            return []
+        snippets = dict(
+            self._execute(
+                "SELECT rowid, snippet(documents_fts, 1, '[', ']', ' … ', 16) FROM documents_fts "
+                f"WHERE documents_fts MATCH ? AND rowid IN ({', '.join('?' * len(rows))})",
+                (match, *(r[0] for r in rows)),
+            )
+        )
+        return [
+            {"doc_id": doc, "title": title, "snippet": snippets.get(rowid), "score": -float(rank)}
+            for rowid, doc, title, rank in rows
+        ]
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
