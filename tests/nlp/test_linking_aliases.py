@@ -229,6 +229,29 @@ def test_types_majority_gazetteer_and_countries() -> None:
     assert _entity_of(ents, "d", "Peter Lund").type == "PERSON"  # a given name makes a person
 
 
+def test_unknown_country_used_as_one_is_gpe() -> None:
+    ents = link_entities(
+        [
+            _doc(
+                "a",
+                "The Varoskia Interior Ministry said Varoskia would reply.",
+                ("Varoskia Interior Ministry", "ORG"),
+                ("Varoskia", "OTHER"),
+            ),
+            _doc(
+                "b",
+                "Lumeria denied it, a Lumerian official said.",
+                ("Lumeria", "OTHER"),
+                ("Lumerian", "OTHER"),
+            ),
+            _doc("c", "Talvex Systems and Talvex.", ("Talvex Systems", "OTHER"), ("Talvex", "OTHER")),
+        ]
+    )
+    assert _entity_of(ents, "a", "Varoskia").type == "GPE"
+    assert _entity_of(ents, "b", "Lumeria").type == "GPE"
+    assert _entity_of(ents, "c", "Talvex").type == "OTHER"
+
+
 def test_two_gazetteer_people_with_one_given_name_stay_apart() -> None:
     ents = link_entities(
         [

@@ -36,7 +36,14 @@ from typing import Any
 
 from claimtrace.model import DocAnalysis, Entity, EntityType
 from claimtrace.nlp.gazetteer import Gazetteer, default_gazetteer, tokenize_alias
-from claimtrace.nlp.names import FIRST_NAMES, fold, given_names_compatible, norm_token, strip_possessive
+from claimtrace.nlp.names import (
+    FIRST_NAMES,
+    fold,
+    given_name_buckets,
+    given_names_compatible,
+    norm_token,
+    strip_possessive,
+)
 
 __all__ = ["STAGE_VERSION", "apply_overrides", "entity_id", "link_entities", "resolve_entity"]
 
@@ -69,7 +76,8 @@ class _Corpus:
         for a in analyses:
             for m in a.mentions:
                 key = m.key
-                if " " not in m.text and key.startswith("name:") and " " in key:
+                one_word = " " not in m.text
+                if one_word and key.startswith("name:") and " " in key:
                     if m.text not in known:
                         found = gaz.lookup_all(strip_possessive(m.text))
                         known[m.text] = found[0].key if len(found) == 1 and found[0].type == "ORG" else None
@@ -77,7 +85,7 @@ class _Corpus:
                 self.mentions[key].append({"doc": a.doc_id, "start": m.start, "end": m.end, "text": m.text})
                 self.types[key][m.type] += 1
                 self.names[key][m.name if key == m.key else m.text] += 1
-                if " " not in m.text and key.startswith(("name:", "gaz:")) and " " in m.name:
+                if one_word and " " in m.name and key.startswith(("name:", "gaz:")):
                     self.bare[norm_token(strip_possessive(m.text))][key].add(a.doc_id)
             for alias, key in a.aliases:
                 self.learned[norm_token(alias)][key] += 1
@@ -125,7 +133,8 @@ def link_entities(
     groups: dict[str, list[str]] = defaultdict(list)
     for key in c.mentions:
         groups[c.find(key)].append(key)
-    entities = [_build(c, root, keys, gaz) for root, keys in groups.items()]
+    places = _place_words(c)
+    entities = [_build(c, root, keys, gaz, places) for root, keys in groups.items()]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     apply_overrides(entities, overrides)
     return entities
@@ -204,16 +213,25 @@ def _join_full_names(c: _Corpus, gaz: Gazetteer) -> dict[str, set[str]]:
         if len(keys) < 2:
             continue
         items = sorted(keys.items(), key=lambda kv: (-len(c.mentions.get(kv[0], ())), kv[0]))
-        initials = [(k, g) for k, g in items if len(g) == 1]
-        full = [(k, g) for k, g in items if len(g) > 1]
-        for i, (k1, g1) in enumerate(full):
-            roots = {c.find(k2) for k2, g2 in full[:i] if given_names_compatible(g1, g2)}
+        seen: dict[str, list[tuple[str, str]]] = defaultdict(list)  # bucket -> earlier (key, given)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for k1, g1 in items:
+            if len(g1) == 1:
+                continue
+            buckets = given_name_buckets(g1)
+            roots = {
+                c.find(k2) for b in buckets for k2, g2 in seen.get(b, ()) if given_names_compatible(g1, g2)
+            }
             if len(roots) == 1:  # "Alex" next to "Alexander" and "Alexandra": neither
                 _join_keys(c, k1, next(iter(roots)))
-        for k, g in initials:
-            roots = {c.find(k2) for k2, g2 in full if g2[0] == g}
-            if len(roots) == 1:
-                _join_keys(c, k, next(iter(roots)))
+            for b in buckets:
+                seen[b].append((k1, g1))
+            by_initial[g1[0]].append(k1)
+        for k, g in items:
+            if len(g) == 1:
+                roots = {c.find(k2) for k2 in by_initial.get(g, ())}
+                if len(roots) == 1:
+                    _join_keys(c, k, next(iter(roots)))
     people: dict[str, set[str]] = {}
     for sur, keys in by_surname.items():
         people[sur] = {c.find(k) for k in keys}
@@ -285,7 +303,26 @@ def _dominant(
     return None
 
 
-def _build(c: _Corpus, root: str, keys: list[str], gaz: Gazetteer) -> Entity:
+_GOVERNMENT = frozenset(
+    {"ministry", "government", "embassy", "parliament", "army", "navy", "armed", "president"}
+)
+
+
+def _place_words(c: _Corpus) -> set[str]:
+    """One-word keys the corpus uses as countries: "X Interior Ministry", or a demonym "Xn" of "Xa"."""
+    out: set[str] = set()
+    for key in c.mentions:
+        if not key.startswith("name:"):
+            continue
+        first, _, rest = key[5:].partition(" ")
+        if rest and _GOVERNMENT.intersection(rest.split()):
+            out.add(first)
+        elif not rest and key.endswith("an") and "name:" + first[:-1] in c.mentions:
+            out.add(first[:-1])  # "Brevian" next to "Brevia"
+    return out
+
+
+def _build(c: _Corpus, root: str, keys: list[str], gaz: Gazetteer, places: set[str]) -> Entity:
     """One entity record from the mentions of a group of keys."""
     if len(keys) == 1:
         k = keys[0]
@@ -304,13 +341,15 @@ def _build(c: _Corpus, root: str, keys: list[str], gaz: Gazetteer) -> Entity:
         name: str = entry.name
         typ: EntityType = entry.type
     else:
-        multi = [n for n in names if " " in n.strip()]
-        pool = multi or list(names)
-        name = max(pool, key=lambda n: (names[n], len(n.split()), n)) if pool else root[5:]
+        if len(names) == 1:
+            name = next(iter(names))
+        else:
+            pool = [n for n in names if " " in n.strip()] or list(names)
+            name = max(pool, key=lambda n: (names[n], len(n.split()), n)) if pool else root[5:]
         typed = [(n, t) for t, n in types.items() if t != "OTHER"]
         typ = max(typed)[1] if typed else "OTHER"  # type: ignore[assignment]
         if typ == "OTHER":
-            typ = _fallback_type(root, name, gaz)
+            typ = _fallback_type(root, name, gaz, places)
     aliases: dict[str, None] = {}
     for m in ms:
         t = " ".join(m["text"].split())
@@ -322,10 +361,10 @@ def _build(c: _Corpus, root: str, keys: list[str], gaz: Gazetteer) -> Entity:
     return Entity(id=entity_id(root), key=root, name=name, type=typ, aliases=list(aliases), mentions=ms)
 
 
-def _fallback_type(root: str, name: str, gaz: Gazetteer) -> EntityType:
-    """Type of an entity no mention typed: a country's name is GPE; "Given Surname" is PERSON."""
+def _fallback_type(root: str, name: str, gaz: Gazetteer, places: set[str]) -> EntityType:
+    """Type of an entity no mention typed: a country (known, or used as one) is GPE; "Ann Lee" PERSON."""
     words = root[5:]
-    if words in gaz.countries:
+    if words in gaz.countries or words in places:
         return "GPE"
     first, _, rest = words.partition(" ")
     if rest and first in FIRST_NAMES and name.split()[-1][:1].isupper():

@@ -19,6 +19,7 @@ from functools import lru_cache
 __all__ = [
     "ARABIC_ARTICLE",
     "fold",
+    "given_name_buckets",
     "given_names_compatible",
     "name_key",
     "norm_phrase",
@@ -203,6 +204,13 @@ _VARIANT_GROUP = _variant_groups()
 
 def _ie_y(name: str) -> str:
     return name[:-2] + "y" if name.endswith("ie") else name
+
+
+def given_name_buckets(name: str) -> tuple[str, ...]:
+    """Keys such that two compatible given names share at least one (for indexing, see below)."""
+    group = _VARIANT_GROUP.get(name)
+    head = _ie_y(name)[:4]
+    return (head,) if group is None else (head, f"#{group}")
 
 
 def given_names_compatible(a: str, b: str) -> bool:
