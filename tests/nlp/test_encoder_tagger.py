@@ -121,9 +121,53 @@ def test_cli_trains_and_rejects_a_directory_without_a_tagger(tiny: Path, tmp_pat
     res = runner.invoke(app, [*args, "--epochs", "1"])
     assert res.exit_code == 0, res.output
     assert (out / "head.pt").exists() and "trained on 1 articles" in res.output
+    assert (out / encoder_tagger.ONNX).exists() and f"--attribution-model {out}" in res.output
     db = str(tmp_path / "x.db")
     bad = runner.invoke(app, ["analyze", "--db", db, "--attribution-model", str(tmp_path)])
     message = " ".join(bad.output.replace("│", " ").split())
     assert bad.exit_code == 2 and "not an attribution encoder" in message
     with pytest.raises(ValueError, match="not an attribution encoder"):
         EncoderTagger.load(tmp_path)
+
+
+def test_onnx_export_labels_like_torch_and_is_selected(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("onnxruntime")
+    from claimtrace.evaluation.polnear import load_polnear
+    from claimtrace.evaluation.polnear_train import char_roles
+
+    art = next(iter(load_polnear(_polnear(tmp_path / "split"))))
+    enc = EncoderTagger(tiny)
+    enc.fine_tune([(art.text, char_roles(art))] * 4, epochs=30, lr=3e-3, batch=4)
+    out = tmp_path / "model"
+    enc.save(out)
+    graph = enc.export_onnx(out)
+    assert graph.name == encoder_tagger.ONNX and not list(out.glob("tagger.*.fp32.onnx"))
+    onnx = encoder_tagger.OnnxTagger(out)
+    text = TEXT + " ".join(f"Officials said that {k} trucks were stuck near the bridge." for k in range(40))
+    tok = tagger.tokenize(text, split_sentences(text))
+    assert np.array_equal(onnx.encode(text)[0], enc.encode(text)[0])  # same pieces without transformers
+    torch_labels, onnx_labels = enc.label_tokens(text, tok.starts), onnx.label_tokens(text, tok.starts)
+    assert np.mean(torch_labels == onnx_labels) > 0.95  # int8 weights: a few close calls may flip
+    said = [i for i, w in enumerate(tok.words) if w == "said"]
+    assert all(onnx_labels[i] == tagger.CUE for i in said[:1])
+    short = tagger.tokenize(TEXT, split_sentences(TEXT))  # one window of another length than the export's
+    labels = onnx.label_tokens(TEXT, short.starts)
+    assert labels[short.words.index("said")] == tagger.CUE
+    monkeypatch.setenv(ENV, str(out))
+    encoder_tagger._loaded.cache_clear()
+    assert isinstance(encoder_tagger.active(), encoder_tagger.OnnxTagger)
+    assert encoder_tagger.version() == f"+encoder:{onnx.fingerprint()}"
+    encoder_tagger._loaded.cache_clear()
+
+
+def test_default_directory_missing_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMTRACE_CACHE", str(tmp_path))
+    with pytest.raises(ValueError) as err:
+        encoder_tagger.check_directory(encoder_tagger.DEFAULT)
+    message = str(err.value)
+    assert "\n" not in message and str(tmp_path / "attribution-encoder") in message
+    assert "claimtrace attribution train --polnear DIR" in message

