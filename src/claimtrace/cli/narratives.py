@@ -47,13 +47,43 @@ def _later() -> None:
     err("recorded; it takes effect at the next 'claimtrace analyze'")
 
 
+def _current(store: Any, nid: str) -> Narrative:
+    """The narrative ``nid`` is now: itself, or where merges took it (said on stderr); else E033."""
+    cur, path = store.resolve_narrative(nid)
+    if cur is None:
+        raise ClaimtraceError(E033, nid=nid + (f" ({_ended(path[-1])})" if path else ""))
+    if cur != nid:
+        err(f"{nid} was merged into {cur} ({' -> '.join(str(e.get('at') or '-') for e in path)})")
+    return _get(store.load_narratives(), cur)
+
+
+def _ended(event: dict[str, Any]) -> str:
+    """How a chain of ids ended, in words: a dissolve event and where its claims went."""
+    where = event.get("claims") or {}
+    return (
+        f"dissolved {event.get('at') or ''}: {where.get('unclustered', 0)} claim(s) now in no narrative, "
+        f"{where.get('removed', 0)} no longer in the corpus"
+    )
+
+
 @narratives_app.command("list")
 @user_errors
 def list_cmd(
-    db: DbOption = DEFAULT, limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50
+    db: DbOption = DEFAULT,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+    orphans: Annotated[
+        bool, typer.Option("--orphans", help="Instead: ratings whose narrative dissolved (and why).")
+    ] = False,
 ) -> None:
     """Narratives, most documents first: id, documents, first/last seen, label."""
     with _open(db) as store:
+        if orphans:
+            lost = sorted((k, r) for k, r in store.load_ratings().items() if r.get("orphan"))
+            for nid, r in lost:
+                how = _ended(r["ended_by"]) if r.get("ended_by") else "no event recorded"
+                typer.echo(f"{nid}\t{r['rating']}\t{r.get('note') or ''}\t{how}")
+            err(f"{len(lost)} orphaned rating(s)")
+            return
         nars = sorted(store.load_narratives(), key=lambda n: (-len(n.documents), n.id))
     for n in nars[:limit]:
         typer.echo(f"{n.id}\t{len(n.documents)} docs\t{n.first_seen or '-'}..{n.last_seen or '-'}\t{n.label}")
@@ -65,14 +95,18 @@ def show_cmd(
     nid: NarrativeArg,
     db: DbOption = DEFAULT,
 ) -> None:
-    """One narrative: label, timeline, mutation log, stances (and the analyst's rating)."""
+    """One narrative: label, timeline, mutation log, stances (and the analyst's rating).
+
+    An id merged away shows the narrative it went to; a dissolved one says so (exit 1).
+    """
     with _open(db) as store:
-        n = _get(store.load_narratives(), nid)
-        rating = store.load_ratings().get(nid)
+        n = _current(store, nid)
+        rating = store.load_ratings().get(n.id)
     typer.echo(f"{n.id}  {n.label}")
     typer.echo(f"claims: {len(n.claims)}  documents: {len(n.documents)}  entities: {', '.join(n.entities)}")
     if rating:
-        typer.echo(f"rating: {rating.get('rating')}  {rating.get('note') or ''}")
+        was = f"  (given to {rating['inherited_from']})" if rating.get("inherited_from") else ""
+        typer.echo(f"rating: {rating.get('rating')}  {rating.get('note') or ''}{was}")
     typer.echo("\ntimeline")
     for t in n.timeline:
         typer.echo(f"  {t.get('date') or '(undated)':<12} {t.get('outlet') or '-':<24} {t['doc']}")
@@ -100,7 +134,7 @@ def move_cmd(
 ) -> None:
     """Move claim CLAIM_ID into narrative NARRATIVE_ID."""
     with _open(db) as store:
-        target = _get(store.load_narratives(), narrative_id)
+        target = _current(store, narrative_id)
         oid = store.add_override(
             "narrative",
             "move",
@@ -121,8 +155,7 @@ def merge_cmd(
 ) -> None:
     """Merge narrative B into narrative A (A's id is kept)."""
     with _open(db) as store:
-        nars = store.load_narratives()
-        na, nb = _get(nars, a), _get(nars, b)
+        na, nb = _current(store, a), _current(store, b)
         oid = store.add_override(
             "narrative",
             "merge",
@@ -142,16 +175,16 @@ def split_cmd(
     db: DbOption = DEFAULT,
 ) -> None:
     """Split the given claims out of narrative ID into a new narrative."""
-    from claimtrace.crossdoc.narratives import narrative_id
+    from claimtrace.crossdoc.narrative_ids import narrative_id
 
     with _open(db) as store:
-        n = _get(store.load_narratives(), nid)
+        n = _current(store, nid)
         missing = [c for c in claim if c not in n.claims]
         if missing:
             raise ClaimtraceError(E033, nid=f"{nid} (claims not in it: {', '.join(missing)})")
         new_id = narrative_id("split:" + "|".join(sorted(claim)))
         oid = store.add_override(
-            "narrative", "split", {"narrative": nid, "claims": list(claim), "new_id": new_id}, reason
+            "narrative", "split", {"narrative": n.id, "claims": list(claim), "new_id": new_id}, reason
         )
     typer.echo(f"override {oid}: split {len(claim)} claim(s) out of {nid} into {new_id}")
     _later()
@@ -176,7 +209,7 @@ def rate_cmd(
     if verdict is None:
         raise typer.BadParameter(f"choose one of: {', '.join(allowed)}", param_hint="--rating")
     with _open(db) as store:
-        _get(store.load_narratives(), nid)
+        nid = _current(store, nid).id
         store.set_rating(nid, verdict, note, author=actor())
         store.add_audit(actor(), "narrative.rate", nid, {"rating": verdict, "note": note})
     typer.echo(f"rated {nid}: {verdict}")
@@ -185,7 +218,7 @@ def rate_cmd(
 @narratives_app.command("events")
 @user_errors
 def events_cmd(db: DbOption = DEFAULT) -> None:
-    """Narrative events (create / merge / split), oldest first."""
+    """Narrative events (create / merge / split / dissolved), oldest first."""
     with _open(db) as store:
         events = store.list_narrative_events()
     for e in events:
@@ -193,7 +226,8 @@ def events_cmd(db: DbOption = DEFAULT) -> None:
         src = ",".join(p.get("from", []))
         typer.echo(
             f"{e.get('created_at') or p.get('at') or '-'}\t{e['kind']}\t{p.get('narrative', '')}"
-            + (f"\tfrom {src}" if src else "")
+            + (f"\tfrom {src}" if src and e["kind"] != "dissolved" else "")
+            + (f"\t{_ended(p)}" if e["kind"] == "dissolved" else "")
         )
 
 

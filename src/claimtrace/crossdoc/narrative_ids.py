@@ -37,15 +37,13 @@ def narrative_id(founding_claim: str, *, salt: str = "") -> str:
 
 
 def founder(claims: Iterable[str], by_id: Mapping[str, Row]) -> str:
-    """The founding claim: the earliest (date, ingest order, position), ties by claim id."""
-    return min(
-        claims,
-        key=lambda c: (
-            (time_key(by_id[c].date, by_id[c].inp, by_id[c].claim.start), c)
-            if c in by_id
-            else ((2, "", 0, 0), c)
-        ),
-    )
+    """The founding claim: the earliest dated one (undated after), ties by claim id (not ingest order)."""
+
+    def key(c: str) -> tuple[int, str, str]:
+        date = by_id[c].date if c in by_id else None
+        return (0 if date else 1 if c in by_id else 2, date or "", c)
+
+    return min(claims, key=key)
 
 
 def assign_ids(
@@ -55,24 +53,40 @@ def assign_ids(
     *,
     now: str | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """One id per cluster (kept from ``previous`` where it can be) and the create/merge/split events."""
+    """One id per cluster (kept from ``previous`` where it can be) and the events of the change.
+
+    Events: ``create``; ``split`` (a new id taking claims of previous narratives that keep
+    theirs); ``merge`` (``from`` lists every previous id whose claims ``narrative`` took and
+    that is gone now, oldest first); ``dissolved`` (a previous id none of whose claims is in a
+    narrative now; ``claims`` counts those left unclustered and those no longer in the corpus).
+    Every previous id that is not kept ends in a ``merge`` or ``dissolved`` event. The result
+    depends on the clusters' claims, not on their order nor on ingest order.
+    """
     at = now or datetime.now(UTC).isoformat(timespec="seconds")
     ids: list[str | None] = [cl.pin for cl in clusters]
     used = {i for i in ids if i}
     prev_age = {n.id: (time_key(n.first_seen, 0), n.id) for n in previous}
+    # clusters ranked by content (their least claim id), so ties never depend on list order
+    rank = {
+        j: r
+        for r, j in enumerate(sorted(range(len(clusters)), key=lambda j: min(clusters[j].claims, default="")))
+    }
     overlap: dict[str, Counter[int]] = {}
     for n in previous:
         pc = set(n.claims)
         cnt = Counter({j: len(pc & cl.claims) for j, cl in enumerate(clusters)})
         overlap[n.id] = Counter({j: v for j, v in cnt.items() if v > 0})
+
+    def best(cnt: Counter[int], among: Iterable[int]) -> int:
+        return max(among, key=lambda j: (cnt[j], len(clusters[j].claims), -rank[j]))
+
     heirs: dict[int, list[str]] = defaultdict(list)
     for pid in sorted(overlap, key=lambda p: prev_age[p]):  # oldest first: it keeps its id in a merge
         cnt = overlap[pid]
         free = [j for j in cnt if ids[j] is None]
         if pid in used or not free:
             continue
-        heir = max(free, key=lambda j: (cnt[j], len(clusters[j].claims), -j))
-        heirs[heir].append(pid)
+        heirs[best(cnt, free)].append(pid)
     for j, pids in heirs.items():
         ids[j] = pids[0]
         used.add(pids[0])
@@ -86,14 +100,25 @@ def assign_ids(
             ids[j] = nid
             used.add(nid)
     final = [str(i) for i in ids]
+    # every previous id not kept goes to the cluster that took most of its claims, or dissolves
+    absorbed: dict[int, list[str]] = defaultdict(list)
+    for j, pids in heirs.items():
+        absorbed[j].extend(pids[1:])
+    dissolved: list[str] = []
+    for pid in sorted(set(overlap) - used - {p for pids in heirs.values() for p in pids[1:]}):
+        if overlap[pid]:
+            absorbed[best(overlap[pid], overlap[pid])].append(pid)
+        else:
+            dissolved.append(pid)
     events: list[dict[str, Any]] = []
     prev_ids = set(overlap)
     for j, cl in enumerate(clusters):
         touching = sorted((p for p, cnt in overlap.items() if cnt.get(j)), key=lambda p: prev_age[p])
         nid = final[j]
         by = "override" if cl.by_override else "clustering"
-        if len(heirs.get(j, [])) >= 2 or (cl.by_override and len(touching) >= 2 and nid in touching):
-            merged = set(heirs.get(j, [])) | (set(touching) if cl.by_override else set())
+        by_hand = cl.by_override and len(touching) >= 2 and nid in touching
+        if absorbed.get(j) or by_hand:
+            merged = set(absorbed[j]) | ({nid} & prev_ids) | (set(touching) if by_hand else set())
             events.append(
                 {
                     "kind": "merge",
@@ -107,4 +132,18 @@ def assign_ids(
             events.append({"kind": "split", "narrative": nid, "from": touching, "at": at, "by": by})
         elif not touching and nid not in prev_ids:
             events.append({"kind": "create", "narrative": nid, "from": [], "at": at, "by": by})
+    old = {n.id: n for n in previous}
+    for pid in dissolved:
+        claims = old[pid].claims
+        kept = sum(c in by_id for c in claims)
+        events.append(
+            {
+                "kind": "dissolved",
+                "narrative": pid,
+                "from": [pid],
+                "at": at,
+                "by": "clustering",
+                "claims": {"unclustered": kept, "removed": len(claims) - kept},
+            }
+        )
     return final, events

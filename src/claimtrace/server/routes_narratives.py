@@ -57,6 +57,12 @@ def _meta(snap: Snapshot, doc_id: str) -> dict[str, Any]:
 
 
 def _detail(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict[str, Any]:
+    """One narrative in full: built once per snapshot (see :meth:`Snapshot.memo`), ``rating`` added."""
+    base = snap.memo("narrative", n.id, lambda: _full(n, snap))
+    return {**base, "rating": rating}
+
+
+def _full(n: Narrative, snap: Snapshot) -> dict[str, Any]:
     stance_of = {s.get("doc"): s.get("stance") for s in n.stances}
     timeline = [
         {**t, "title": _meta(snap, t.get("doc", ""))["title"], "stance": stance_of.get(t.get("doc"))}
@@ -79,7 +85,7 @@ def _detail(n: Narrative, snap: Snapshot, rating: dict[str, Any] | None) -> dict
     ]
     return {
         **n.to_dict(),
-        **{k: v for k, v in _summary(n, snap, rating).items() if k in ("outlets", "rating")},
+        **{k: v for k, v in _summary(n, snap, None).items() if k in ("outlets", "rating")},
         "timeline": timeline,
         "stances": stances,
         "stances_by_outlet": stances_by_outlet,
@@ -106,8 +112,12 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
         return sorted_for[0][1]
 
     def find(narrative_id: str) -> tuple[Narrative, Snapshot]:
+        """The narrative, or the one an old id was merged into (``store.resolve_narrative``)."""
         snap = cat.snapshot()
         n = snap.narratives_by_id.get(narrative_id)
+        if n is None:
+            cur, _path = cat.store.resolve_narrative(narrative_id)
+            n = snap.narratives_by_id.get(cur) if cur else None
         if n is None:
             raise not_found("narrative", narrative_id)
         return n, snap
@@ -120,7 +130,9 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
     ) -> dict[str, Any]:
         """Narratives, those in the most documents first, with counts, stance totals and rating."""
         needle = (q or "").casefold().strip()
-        items = [x for x in summaries(cat.snapshot()) if needle in x["label"].casefold()]
+        items = summaries(cat.snapshot())
+        if needle:
+            items = [x for x in items if needle in x["label"].casefold()]
         result = page(items, offset=offset, limit=limit)
         ratings = cat.store.load_ratings()  # read live: only the page's items get them
         result["items"] = [{**x, "rating": ratings.get(x["id"])} for x in result["items"]]
@@ -128,9 +140,13 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
 
     @r.get("/narratives/{narrative_id}")
     def narrative(narrative_id: str) -> dict[str, Any]:
-        """One narrative: timeline, mutations, stances (and per outlet), claims, documents, rating."""
+        """One narrative: timeline, mutations, stances (and per outlet), claims, documents, rating.
+
+        An id merged away by re-analysis answers with the narrative it went to (``resolved_from``).
+        """
         n, snap = find(narrative_id)
-        return _detail(n, snap, cat.store.load_ratings().get(n.id))
+        out = _detail(n, snap, cat.store.load_ratings().get(n.id))
+        return out if n.id == narrative_id else {**out, "resolved_from": narrative_id}
 
     @r.get("/ratings")
     def rating_vocabulary() -> dict[str, Any]:
@@ -145,7 +161,7 @@ def narratives_router(cat: Catalog, *, access: Access, ratings: list[str]) -> AP
             raise HTTPException(
                 status_code=422, detail=f"rating must be one of: {', '.join(vocabulary.values())}"
             )
-        find(narrative_id)
+        narrative_id = find(narrative_id)[0].id  # an old id rates the narrative it was merged into
         who: Principal = request.state.principal  # set by access.writer
         author = body.author if who.name == "local" else who.name
         cat.store.set_rating(narrative_id, rating, body.note, author=author)

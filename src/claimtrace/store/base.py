@@ -139,7 +139,17 @@ class Store(ABC):
 
     @abstractmethod
     def load_ratings(self) -> dict[str, dict[str, Any]]:
-        """Narrative id -> its latest rating: dict with rating, note, author, created_at."""
+        """Narrative id -> its latest rating: dict with rating, note, author, created_at.
+
+        Resolved through merge and dissolve events (``store/lineage.py``): a narrative without a
+        rating of its own carries the latest rating of the ids merged into it (``inherited_from``);
+        a rating whose id leads to no narrative stays under its id with ``orphan`` and ``ended_by``.
+        """
+
+    @abstractmethod
+    def resolve_narrative(self, narrative_id: str) -> tuple[str | None, list[dict[str, Any]]]:
+        """The narrative id ``narrative_id`` leads to now (itself when it exists; None when it
+        dissolved or is unknown) and the merge / dissolve events followed, oldest first."""
 
     @abstractmethod
     def add_reference_claims(self, claims: list[dict[str, Any]]) -> int:

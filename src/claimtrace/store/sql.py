@@ -17,6 +17,7 @@ from typing import Any
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative, ReuseLink, Story
 from claimtrace.store.access import AccessMixin
 from claimtrace.store.base import DocOrder, OverrideScope, Store
+from claimtrace.store.lineage import Resolution, resolve, resolve_ratings, successors
 from claimtrace.store.rows import (
     DOC_COLS,
     PAGE,
@@ -523,10 +524,35 @@ class SQLStore(AccessMixin, Store):
             )
 
     def load_ratings(self) -> dict[str, dict[str, Any]]:
-        rows = self._execute(
-            "SELECT narrative_id, rating, note, author, created_at FROM narrative_ratings ORDER BY id"
-        )
-        return {r[0]: {"rating": r[1], "note": r[2], "author": r[3], "created_at": r[4]} for r in rows}
+        rows = [
+            (r[0], {"rating": r[1], "note": r[2], "author": r[3], "created_at": r[4]})
+            for r in self._execute(
+                "SELECT narrative_id, rating, note, author, created_at FROM narrative_ratings ORDER BY id"
+            )
+        ]
+        live = self._live_narratives({nid for nid, _ in rows})
+        if all(nid in live for nid, _ in rows):  # the event log is read only when needed
+            return resolve_ratings(rows, live, None)
+        every = {r[0] for r in self._execute("SELECT id FROM narratives")}
+        return resolve_ratings(rows, every, self.list_narrative_events())
+
+    def resolve_narrative(self, narrative_id: str) -> Resolution:
+        live = self._live_narratives([narrative_id])
+        if narrative_id in live:
+            return narrative_id, []
+        chain = successors(self.list_narrative_events())
+        cur, path = resolve(narrative_id, chain, self._live_narratives({c for c, _ in chain.values() if c}))
+        return cur, path
+
+    def _live_narratives(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are narratives now."""
+        out: set[str] = set()
+        for chunk in chunks(sorted(set(ids))):
+            out.update(
+                r[0]
+                for r in self._execute(f"SELECT id FROM narratives WHERE id IN ({marks(len(chunk))})", chunk)
+            )
+        return out
 
     # -- reference claims ---------------------------------------------------------------------
     def add_reference_claims(self, claims: list[dict[str, Any]]) -> int:
