@@ -81,7 +81,7 @@ def test_gold_labels_and_training_on_a_fixture(tmp_path: Path) -> None:
     assert labels["engineer"] == "SRC" and labels["said"] == "CUE" and labels["trucks"] == "CON"
     assert labels["Officials"] == "SRC" and labels["“"] == "O"
     out = tmp_path / "model.npz"
-    summary = train_tagger(d, out=out, epochs=2)
+    summary = train_tagger(d, out=out, epochs=2, short=2)
     assert summary["articles"] == 2 and out.exists()
     model = tagger.load_model(str(out))
     assert model is not None and model.w1.shape == (tagger.DIM, len(tagger.LABELS))
@@ -146,3 +146,26 @@ def test_cue_head_scores_a_shorter_cue_as_found() -> None:
     assert res["exact"]["cue"]["f1"] == 0.0
     assert res["cue_head"]["r"] == 0.5  # "said" found, "expected" not
     assert res["cue_head"]["p"] == 1.0  # both predicted heads ("said", "is") lie inside gold cues
+
+
+def test_short_pieces_clip_the_gold_to_the_excerpt() -> None:
+    from claimtrace.evaluation.polnear_train import short_pieces
+
+    text = "Intro line here.\n\n" + TEXT
+    shift = len("Intro line here.\n\n")
+    rels = polnear.parse_ann(ANN)
+    for r in rels:
+        for role in ("source", "cue", "content"):
+            setattr(r, role, [(a + shift, b + shift) for a, b in getattr(r, role)])
+    art = polnear.GoldArticle("a", text, rels)
+    pieces = short_pieces(art, 8, np.random.default_rng(0))
+    assert pieces and all(p.text in text for p in pieces)
+    for p in pieces:
+        for r in p.relations:
+            for a, b in r.source + r.cue + r.content:
+                assert 0 <= a < b <= len(p.text)
+        if "engineer" in p.text:  # the excerpt holding the article's body keeps both relations
+            cues = sorted(p.text[a:b] for r in p.relations for a, b in r.cue)
+            assert cues == ["said", "said"]
+        else:
+            assert p.relations == []

@@ -21,13 +21,14 @@ training time only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from claimtrace.errors import require
-from claimtrace.evaluation.polnear import GoldArticle, load_polnear
+from claimtrace.evaluation.polnear import GoldArticle, GoldRelation, load_polnear
 from claimtrace.nlp import tagger
 
 _ROLE_CODE = {"source": tagger.SRC, "cue": tagger.CUE, "content": tagger.CON}
@@ -114,10 +115,21 @@ def _train_linear(
 
 
 def _cross_fit_stage1(
-    f1: list[np.ndarray], ys: list[np.ndarray], *, folds: int, alpha: float, epochs: int
-) -> list[np.ndarray]:
-    """Stage-1 scores of every article from a model trained on the other folds (article i: fold i % folds)."""
+    f1: list[np.ndarray],
+    ys: list[np.ndarray],
+    *,
+    folds: int,
+    alpha: float,
+    epochs: int,
+    extra: list[tuple[int, np.ndarray]] | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Stage-1 scores of every article from a model trained on the other folds (article i: fold i % folds).
+
+    ``extra`` (parent article, features) pieces are scored by their parent's fold model.
+    """
     out: list[np.ndarray] = [np.zeros(0)] * len(f1)
+    extra = extra or []
+    out_extra: list[np.ndarray] = [np.zeros(0)] * len(extra)
     for k in range(folds):
         tr = [i for i in range(len(f1)) if i % folds != k]
         w, b = _fit(
@@ -126,7 +138,37 @@ def _cross_fit_stage1(
         m = tagger.Model(w, b, w, b)
         for i in range(k, len(f1), folds):
             out[i] = m.scores(f1[i], 1)
+        for j, (parent, feats) in enumerate(extra):
+            if parent % folds == k:
+                out_extra[j] = m.scores(feats, 1)
+    return out, out_extra
+
+
+def short_pieces(art: GoldArticle, count: int, rng: np.random.Generator) -> list[GoldArticle]:
+    """Up to ``count`` excerpts of one to three consecutive paragraphs, with their gold clipped.
+
+    The network otherwise sees only whole articles, and is fragile on short texts (a headline
+    and a paragraph or two); training on such excerpts, tokenised on their own, fixes that.
+    """
+    paras = [(m.start(), m.end()) for m in _PARA.finditer(art.text)]
+    out: list[GoldArticle] = []
+    for _ in range(min(count, len(paras))):
+        first = int(rng.integers(len(paras)))
+        last = min(len(paras), first + int(rng.integers(1, 4))) - 1
+        a, b = paras[first][0], paras[last][1]
+        rels = []
+        for rel in art.relations:
+            clipped = {
+                r: [(max(s, a) - a, min(e, b) - a) for s, e in getattr(rel, r) if s < b and e > a]
+                for r in ("source", "cue", "content")
+            }
+            if clipped["cue"] or clipped["content"]:
+                rels.append(GoldRelation(**clipped))
+        out.append(GoldArticle(f"{art.name}@{a}", art.text[a:b], rels))
     return out
+
+
+_PARA = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 
 
 def _train_net(
@@ -242,29 +284,47 @@ def train_tagger(
     net_epochs: int = 14,
     net_hidden: int = 32,
     pair_weight: float = 1.0,
+    short: int = 0,
 ) -> dict[str, Any]:
     """Train the stages on a PolNeAR split and write the weights; returns a small summary.
 
     ``source_shift`` and ``cue_shift`` raise the stage-2 bias of those labels by that many standard
-    deviations of the stage-2 scores (the summary's ``score_std``).
+    deviations of the stage-2 scores (the summary's ``score_std``). ``short`` excerpts per
+    article (:func:`short_pieces`) join the network's training set.
     """
     from claimtrace.nlp.sentences import split_sentences
 
     toks: list[tagger.Tokens] = []
     f1: list[np.ndarray] = []
     ys: list[np.ndarray] = []
+    pieces: list[tuple[int, tagger.Tokens, np.ndarray]] = []  # (parent, tokens, labels)
+    rng = np.random.default_rng(0)
     for art in load_polnear(directory):
         tok = tagger.tokenize(art.text, split_sentences(art.text))
         if not tok.words:
             continue
+        for piece in short_pieces(art, short, rng) if short else []:
+            ptok = tagger.tokenize(piece.text, split_sentences(piece.text))
+            if ptok.words:
+                pieces.append((len(toks), ptok, gold_labels(piece, ptok)))
         toks.append(tok)
         f1.append(tagger.stage1_features(tok))
         ys.append(gold_labels(art, tok))
     if neural:
-        s1 = _cross_fit_stage1(f1, ys, folds=max(2, min(folds, len(toks))), alpha=alpha, epochs=epochs)
+        extra = [(parent, tagger.stage1_features(ptok)) for parent, ptok, _y in pieces]
+        n_folds = max(2, min(folds, len(toks)))
+        s1, s1_extra = _cross_fit_stage1(f1, ys, folds=n_folds, alpha=alpha, epochs=epochs, extra=extra)
         w1, b1 = _fit(_matrix(f1), np.concatenate(ys), alpha=alpha, epochs=epochs)
         xs = [tagger.dense_inputs(tok, s) for tok, s in zip(toks, s1, strict=True)]
-        net = _train_net(xs, s1, ys, epochs=net_epochs, hidden=net_hidden, pair_weight=pair_weight)
+        xs += [tagger.dense_inputs(ptok, s) for (_p, ptok, _y), s in zip(pieces, s1_extra, strict=True)]
+        net = _train_net(
+            xs,
+            s1 + s1_extra,
+            ys + [y for *_x, y in pieces],
+            epochs=net_epochs,
+            hidden=net_hidden,
+            pair_weight=pair_weight,
+        )
         model, score_std = tagger.Model(w1, b1, w1, b1, net=net), 0.0
     else:
         model, score_std = _train_linear(
