@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ __all__ = ["Catalog", "Snapshot", "display_db", "doc_meta", "page"]
 
 #: Seconds a snapshot is reused before the store is read again.
 CACHE_S = 30.0
+#: Derived views a snapshot keeps (:meth:`Snapshot.memo`).
+MEMO_MAX = 512
 
 
 def display_db(db: str) -> str:
@@ -95,6 +98,20 @@ class Snapshot:
     last_date: str | None = None
     doc_count: int = 0
     built_at: float = 0.0
+    views: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, kind: str, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, kept for this snapshot under ``(kind, key)`` (at most :data:`MEMO_MAX` views).
+
+        For views derived from the snapshot alone (a narrative in full): requests share them,
+        so callers copy before changing one.
+        """
+        view = self.views.get((kind, key))
+        if view is None:
+            if len(self.views) >= MEMO_MAX:
+                self.views.clear()
+            view = self.views[(kind, key)] = make()
+        return view
 
 
 def build_snapshot(store: Store) -> Snapshot:
