@@ -1,8 +1,9 @@
-"""Search and match answer alike whether or not the server's snapshot (and its lookup) is ready."""
+"""What the server keeps between requests changes no answer: search and match lookups, narrative views."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,10 +11,11 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from _server_fixtures import fake_encode
+from _server_fixtures import build, fake_encode
 from fastapi.testclient import TestClient
 
 from claimtrace.server import create_app
+from claimtrace.server.catalog import MEMO_MAX, Snapshot
 
 QUERIES = ["Morvel waste tonnes", "tram line", "the council said"]
 
@@ -46,3 +48,38 @@ def test_same_answers_from_the_store_and_from_the_snapshot(corpus: dict[str, Any
         assert catalog.current() is catalog.snapshot()
         assert _answers(cached) == want  # through the snapshot's lookup, twice
         assert _answers(cached) == want
+
+
+def test_narrative_view_kept_per_snapshot_shows_the_latest_rating(tmp_path: Path) -> None:
+    info = build(tmp_path / "r.db")
+    app = create_app(info["db"], encode=fake_encode, cache_s=300)
+    with TestClient(app) as c:
+        first = c.get("/api/narratives/n-lake").json()
+        assert first["rating"] is None
+        assert c.get("/api/narratives/n-lake").json() == first  # from the snapshot's memo
+        r = c.post("/api/narratives/n-lake/rating", json={"rating": "False", "note": "no waste found"})
+        assert r.status_code == 200
+        after = c.get("/api/narratives/n-lake").json()
+        assert after["rating"]["rating"] == "False" and after["rating"]["note"] == "no waste found"
+        assert {k: v for k, v in after.items() if k != "rating"} == {
+            k: v for k, v in first.items() if k != "rating"
+        }
+        assert list(after) == list(first)  # same fields in the same order
+        listed = c.get("/api/narratives", params={"q": "LAKE tervan"}).json()["items"]
+        assert [n["id"] for n in listed] == ["n-lake"] and listed[0]["rating"]["rating"] == "False"
+
+
+def test_snapshot_memo_makes_each_view_once_and_is_bounded() -> None:
+    snap = Snapshot()
+    made: list[str] = []
+
+    def make(key: str) -> dict[str, str]:
+        made.append(key)
+        return {"key": key}
+
+    assert snap.memo("v", "a", lambda: make("a")) is snap.memo("v", "a", lambda: make("a"))
+    assert made == ["a"]
+    for i in range(MEMO_MAX + 3):
+        snap.memo("v", str(i), lambda i=i: make(str(i)))
+    assert len(snap.views) <= MEMO_MAX
+    assert snap.memo("v", "x", lambda: make("x")) == {"key": "x"}
