@@ -51,6 +51,8 @@ def serve_command(
     """Serve the JSON API (/api) and the dashboard (/) for a database."""
     require("fastapi", "server", "the HTTP API")
     uvicorn = require("uvicorn", "server", "the HTTP server")
+    # one encoder thread per request: concurrent requests are the parallelism (docs/benchmarks.md)
+    os.environ.setdefault("CLAIMTRACE_THREADS", "1")
     from claimtrace.server.app import create_app
     from claimtrace.server.security import allowed_hosts_for, is_loopback
     from claimtrace.store import open_store
