@@ -20,6 +20,7 @@ from claimtrace.cli import (
     narratives,
     search,
     serve,
+    spark,
     users,
 )
 
@@ -33,7 +34,7 @@ app = typer.Typer(
 
 for _group in (
     ingest, analyze, docs, export, entities, narratives, search, factchecks, evaluate, attribution, serve,
-    users,
+    users, spark,
 ):
     _group.register(app)
 
