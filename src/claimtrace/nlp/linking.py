@@ -253,21 +253,21 @@ def _join_keys(c: _Corpus, a: str, b: str) -> None:
 
 def _link_surnames(c: _Corpus, gaz: Gazetteer, people: dict[str, set[str]]) -> None:
     """Step 4: one-word keys join the person their surname stands for in this corpus."""
-    members: dict[str, list[str]] = defaultdict(list)
-    for k in c.mentions:
-        members[c.find(k)].append(k)
+    members: dict[str, list[str]] = {}  # group root -> keys, built on first need
     for key in list(c.mentions):
-        if not key.startswith("name:") or " " in key or c.find(key) != key:
-            continue
-        if c.type_of(key) not in ("PERSON", "OTHER"):
+        if not key.startswith("name:") or " " in key:
             continue
         word = key[5:].removeprefix("al-")
-        candidates = people.get(word, set()) - {key}
-        if not candidates:
+        candidates = people.get(word)
+        if not candidates or c.find(key) != key or c.type_of(key) not in ("PERSON", "OTHER"):
             continue
-        if gaz.lookup_all(c.names[key].most_common(1)[0][0]):
+        candidates = candidates - {key}
+        if not candidates or gaz.lookup_all(c.names[key].most_common(1)[0][0]):
             continue  # "Fed": the short form is itself a known name
         if len(candidates) > 1:
+            if not members:
+                for k in c.mentions:
+                    members.setdefault(c.find(k), []).append(k)
             target = _dominant(c, word, key, candidates, members)
             if target is None:
                 continue
