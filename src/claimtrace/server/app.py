@@ -107,6 +107,7 @@ def create_app(
     in bytes. ``ratings``: the verdicts analysts may give (default: :func:`claimtrace.ratings.vocabulary`).
     """
     store = open_store(db, create=False)
+    verdicts = vocabulary(ratings)
     catalog = Catalog(store, db, cache_s=cache_s)
     access = Access(store, token=token, required=require_token)
     reader = [Depends(access.reader)]
@@ -132,7 +133,7 @@ def create_app(
     _install_error_handlers(app)
     app.include_router(corpus_router(catalog), dependencies=reader)
     app.include_router(
-        narratives_router(catalog, access=access, ratings=vocabulary(ratings)),
+        narratives_router(catalog, access=access, ratings=verdicts),
         dependencies=reader,
     )
     app.include_router(search_router(catalog, encode=encode), dependencies=reader)
@@ -153,5 +154,5 @@ def create_app(
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    document_errors(app)
+    document_errors(app, ratings=verdicts)
     return app

@@ -44,15 +44,23 @@ def _codes(path: str, op: dict[str, Any]) -> list[int]:
     return sorted(codes)
 
 
-def document_errors(app: FastAPI) -> None:
-    """Make ``app.openapi()`` list every error status per operation, and the bearer scheme."""
+def document_errors(app: FastAPI, *, ratings: list[str] | None = None) -> None:
+    """Make ``app.openapi()`` list every error status per operation, and the bearer scheme.
+
+    ``ratings``: the server's rating vocabulary, listed as the ``enum`` of a rating's value
+    (the server also accepts them in any case and spacing).
+    """
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
         components = doc.setdefault("components", {})
-        components.setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+        schemas = components.setdefault("schemas", {})
+        schemas["Error"] = _ERROR_SCHEMA
+        rating = schemas.get("RatingIn", {}).get("properties", {}).get("rating")
+        if ratings and rating is not None:
+            rating["enum"] = list(ratings)
         components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for path, ops in doc.get("paths", {}).items():
