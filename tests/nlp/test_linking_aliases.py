@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimtrace.model import DocAnalysis, Entity, Mention
@@ -285,3 +285,44 @@ def test_transliterated_endings_fold_to_one_form(stem: str, last: str) -> None:
     base = stem.capitalize() + last
     forms = {norm_token(base + end) for end in ("y", "yy", "iy", "ii", "i")}
     assert len(forms) == 1
+
+
+_SURFACES = [
+    ("Ilse Marrow", "PERSON"),
+    ("Marrow", "OTHER"),
+    ("Ida Marrow", "PERSON"),
+    ("Vlad Putin", "PERSON"),
+    ("Putin", "OTHER"),
+    ("Fed", "ORG"),
+    ("Richmond Fed", "PERSON"),
+    ("Kravetskiy", "OTHER"),
+    ("Bohdan Kravetskyy", "PERSON"),
+    ("B. Kravetsky", "PERSON"),
+    ("Lumeria", "OTHER"),
+    ("Lumerian", "OTHER"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_SURFACES), min_size=1, max_size=5), min_size=1, max_size=6),
+    st.randoms(use_true_random=False),
+)
+def test_linking_keeps_every_mention_once_whatever_the_document_order(
+    docs: list[list[tuple[str, str]]], rnd: object
+) -> None:
+    analyses = []
+    for i, marks in enumerate(docs):
+        text = " and ".join(s for s, _ in marks) + "."
+        analyses.append(_doc(f"d{i}", text, *marks))
+    ents = link_entities(analyses)
+    seen = [(m["doc"], m["start"]) for e in ents for m in e.mentions]
+    assert sorted(seen) == sorted((a.doc_id, m.start) for a in analyses for m in a.mentions)
+    shuffled = list(analyses)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    again = link_entities(shuffled)
+
+    def view(es: list[Entity]) -> set[tuple[str, str, str, tuple[tuple[str, int], ...]]]:
+        return {(e.id, e.name, e.type, tuple((m["doc"], m["start"]) for m in e.mentions)) for e in es}
+
+    assert view(ents) == view(again)

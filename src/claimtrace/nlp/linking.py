@@ -140,10 +140,15 @@ def link_entities(
     return entities
 
 
+def _top(counts: Counter[str]) -> str:
+    """The most frequent item; ties go to the greatest string, so document order never matters."""
+    return max(counts, key=lambda k: (counts[k], k))
+
+
 def _link_acronyms(c: _Corpus) -> None:
     """Step 1: a bare acronym key joins the entity it was defined for somewhere in the corpus."""
     for acr, targets in c.learned.items():
-        target = targets.most_common(1)[0][0]
+        target = _top(targets)
         k = "name:" + acr
         if k in c.mentions and k != target:
             c.join(k, target)
@@ -154,7 +159,7 @@ def _attach_gazetteer(c: _Corpus, gaz: Gazetteer) -> None:
     for key in list(c.mentions):
         if not key.startswith("name:") or c.find(key) != key or key[5:] not in gaz.by_form:
             continue
-        name = c.names[key].most_common(1)[0][0]
+        name = _top(c.names[key])
         found = {e.id: e for e in gaz.lookup_all(name)}
         if len(found) != 1:
             continue
@@ -262,12 +267,13 @@ def _link_surnames(c: _Corpus, gaz: Gazetteer, people: dict[str, set[str]]) -> N
         if not candidates or c.find(key) != key or c.type_of(key) not in ("PERSON", "OTHER"):
             continue
         candidates = candidates - {key}
-        if not candidates or gaz.lookup_all(c.names[key].most_common(1)[0][0]):
+        if not candidates or gaz.lookup_all(_top(c.names[key])):
             continue  # "Fed": the short form is itself a known name
         if len(candidates) > 1:
-            if not members:
+            if not members:  # full names and gazetteer keys: what step 4 joins does not change it
                 for k in c.mentions:
-                    members.setdefault(c.find(k), []).append(k)
+                    if " " in k or not k.startswith("name:"):
+                        members.setdefault(c.find(k), []).append(k)
             target = _dominant(c, word, key, candidates, members)
             if target is None:
                 continue
