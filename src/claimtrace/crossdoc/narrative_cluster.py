@@ -61,11 +61,12 @@ class Row:
 
 
 def _dot(a: Counter[str], b: Counter[str], weights: dict[str, float] | None = None) -> float:
+    """Weighted dot product of two counters; ``fsum``: exact, so the same whatever the key order."""
     if len(a) > len(b):
         a, b = b, a
     if weights is None:
-        return float(sum(v * b[k] for k, v in a.items() if k in b))
-    return float(sum(weights.get(k, 1.0) * v * b[k] for k, v in a.items() if k in b))
+        return math.fsum(v * b[k] for k, v in a.items() if k in b)
+    return math.fsum(weights.get(k, 1.0) * v * b[k] for k, v in a.items() if k in b)
 
 
 @dataclass
@@ -175,8 +176,9 @@ class ClaimClustering:
 
         index = hnswlib.Index(space="ip", dim=vecs.shape[1])
         index.init_index(max_elements=n, ef_construction=100, M=16, random_seed=7)
-        index.set_num_threads(2)
+        index.set_num_threads(1)  # threads racing to insert build a different graph each run
         index.add_items(vecs, np.arange(n))
+        index.set_num_threads(2)  # queries are independent: any number of threads gives one answer
         index.set_ef(max(2 * k, 32))
         labels, _ = index.knn_query(vecs, k=k + 1)
         for a, row in enumerate(labels):

@@ -261,7 +261,8 @@ class NarrativeBuilder(ClaimClustering):
         self.inputs_ = list(inputs)
         self.rows_ = self._rows(slots=False)
         by_id = {r.id: r for r in self.rows_}
-        elig = [r for r in self.rows_ if r.eligible]
+        # claim-id order: the clustering (and so ids and members) does not depend on ingest order
+        elig = sorted((r for r in self.rows_ if r.eligible), key=lambda r: r.id)
         self.stats_: dict[str, int] = {"eligible": len(elig)}
         if self.prefilter_above and len(elig) >= self.prefilter_above:
             keep = recurring_claims(
