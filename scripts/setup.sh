@@ -10,7 +10,7 @@ PYTHON=${PYTHON:-python3}
 # The CPU build of torch first: a bare 'torch' requirement would pull several GB of CUDA packages.
 .venv/bin/python -m pip install -q "torch==2.13.0"
 if [ "${1:-}" = "--test" ]; then
-  .venv/bin/python -m pip install -q -e ".[all,dev]"
+  .venv/bin/python -m pip install -q -e ".[all,dev,spark]"
   if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
       || echo "setup: chromium could not be installed; the browser tests will be skipped" >&2

@@ -20,6 +20,7 @@ Sentences are numbered over the documents in corpus order, as the detector numbe
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from operator import add
 from typing import Any
@@ -32,7 +33,7 @@ from claimtrace.crossdoc.reuse import ReuseDetector, ReuseDoc, sentence_words, s
 from claimtrace.model import DocAnalysis, Document
 from claimtrace.pipeline import set_boilerplate
 
-__all__ = ["reuse_candidates", "sentence_rows"]
+__all__ = ["candidates_in_process", "reuse_candidates", "sentence_rows"]
 
 Row = tuple[int, Document, DocAnalysis]  # (position in the corpus, document, analysis)
 
@@ -76,25 +77,38 @@ def _bucket(members: Iterable[tuple[int, int]], window: int) -> list[tuple[int, 
     return [(a, b) for a, b in bucket_pairs(list(doc_of), window) if doc_of[a] != doc_of[b]]
 
 
+def _params() -> tuple[ReuseDetector, dict[str, Any]]:
+    det = ReuseDetector()
+    keys = ("num_perm", "bands", "rows", "shingle", "window")
+    return det, {k: getattr(det, k) for k in keys}
+
+
+def _first_sids(counts: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if len(counts) else counts
+
+
+def _limit(det: ReuseDetector, sentences: int) -> float:
+    """Sentences a word may occur in and still go into signatures (as ``ReuseDetector._sets``)."""
+    return max(det.min_df_count, det.max_df * sentences)
+
+
+def _unique(pairs: list[tuple[int, int]]) -> np.ndarray:
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.asarray(pairs, dtype=np.int64), axis=0)
+
+
 def reuse_candidates(sc: Any, rows: Any, boilerplate: dict[str, Any], *, n_docs: int) -> np.ndarray:
     """The candidate sentence pairs of the corpus in ``rows`` (an RDD of :data:`Row`).
 
     Returns a sorted, unique ``(m, 2)`` int64 array of global sentence numbers.
     """
-    det = ReuseDetector()
-    params: dict[str, Any] = {
-        "num_perm": det.num_perm,
-        "bands": det.bands,
-        "rows": det.rows,
-        "shingle": det.shingle,
-        "window": det.window,
-    }
+    det, params = _params()
     words = rows.mapPartitions(lambda part: sentence_rows(part, boilerplate, det.min_words)).cache()
     counts = np.zeros(n_docs, dtype=np.int64)
     for seq, n in words.mapValues(len).collect():
         counts[seq] = n
-    first_sid = np.concatenate([[0], np.cumsum(counts)[:-1]]) if n_docs else counts
-    limit = max(det.min_df_count, det.max_df * int(counts.sum()))
+    limit = _limit(det, int(counts.sum()))
     frequent = (
         words.flatMap(lambda kv: [(w, 1) for toks in kv[1] for w in set(toks)])
         .reduceByKey(add)
@@ -102,7 +116,7 @@ def reuse_candidates(sc: Any, rows: Any, boilerplate: dict[str, Any], *, n_docs:
         .keys()
         .collect()
     )
-    b_first = sc.broadcast(first_sid)
+    b_first = sc.broadcast(_first_sids(counts))
     b_frequent = sc.broadcast(frozenset(frequent))
     window = det.window
     pairs = (
@@ -113,6 +127,20 @@ def reuse_candidates(sc: Any, rows: Any, boilerplate: dict[str, Any], *, n_docs:
         .collect()
     )
     words.unpersist()
-    if not pairs:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.asarray(pairs, dtype=np.int64), axis=0)
+    return _unique(pairs)
+
+
+def candidates_in_process(rows: Iterable[Row], boilerplate: dict[str, Any]) -> np.ndarray:
+    """The same steps in one process, without Spark (the reference the tests hold the job to)."""
+    det, params = _params()
+    words = sorted(sentence_rows(rows, boilerplate, det.min_words))
+    counts = np.zeros(len(words), dtype=np.int64)
+    for seq, sentences in words:
+        counts[seq] = len(sentences)
+    df: Counter[str] = Counter(w for _, sentences in words for toks in sentences for w in set(toks))
+    limit = _limit(det, int(counts.sum()))
+    frequent = frozenset(w for w, n in df.items() if n > limit)
+    buckets: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for key, member in _signed(words, _first_sids(counts), frequent, params):
+        buckets[key].append(member)
+    return _unique(sorted({p for members in buckets.values() for p in _bucket(members, det.window)}))
