@@ -5,20 +5,25 @@
 1. applies acronyms learned from definitions anywhere in the corpus ("Syrian Arab Army (SAA)"
    in one article links a bare "SAA" in another);
 2. attaches a ``name:`` key to the gazetteer entry it names, when exactly one entry has that name
-   (a known person the recogniser did not key to the gazetteer);
+   (a known person the recogniser did not key to the gazetteer); a one-word mention a document
+   resolved to a longer unknown name but which is one organisation's gazetteer name ("Fed" keyed
+   to "Richmond Fed") goes to that organisation;
 3. joins the full names of one person: same surname (transliteration variants already share a
-   key, see :mod:`claimtrace.nlp.names`) and compatible given names (equal, a known variant or
-   hypocoristic such as Volodymyr/Vladimir or Joe/Joseph, a prefix such as Vlad/Vladimir, or an
-   initial that fits only one of them);
+   key, see :mod:`claimtrace.nlp.names`; "Jr"/"Sr" and a leading initial set aside) and
+   compatible given names (equal, a known variant or hypocoristic such as Volodymyr/Vladimir or
+   Joe/Joseph, a prefix such as Vlad/Vladimir, or an initial that fits only one of them); two
+   gazetteer entries are never joined;
 4. links a one-word key (``name:putin``, typed PERSON or untyped by the recogniser) to the person of
    the corpus or gazetteer with that surname: the only one, or the one the surname is used for in
-   the documents (resolved there, or the full name next to it) at least 4 times as often as for
-   any other. A surname that is also a gazetteer alias ("Fed") or shared by two people used alike
-   links to nobody;
+   the documents (resolved there, or the full name next to it) in at least 2 documents and 4
+   times as many as any other. A surname that is also a gazetteer name ("Fed") or shared by two
+   people used alike links to nobody;
 5. builds one entity per group with a stable id (``"E" + sha1(key)[:10]`` of the group's root key:
-   the gazetteer key if any, else the key with most mentions), a display name, a type (the
-   gazetteer's for known entities; else the majority of the mentions typed other than OTHER; a
-   country is never OTHER), its aliases (every surface form seen, learned acronyms), its mentions;
+   the gazetteer key if any, else the full name, else the key with most mentions), a display
+   name, a type (the gazetteer's for known entities; else the majority of the mentions typed other
+   than OTHER; else GPE for a known country or a name the corpus uses as one, "X Interior
+   Ministry" or a demonym "Xan" of "Xa", PERSON for "Given Surname"), its aliases (every surface
+   form seen, learned acronyms) and its mentions;
 6. applies analyst overrides (merge / split / rename, see :func:`apply_overrides`) in the order
    they were created, so corrections survive every re-run.
 
