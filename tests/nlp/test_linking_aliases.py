@@ -190,6 +190,7 @@ def test_fed_is_not_richmond_fed() -> None:
                 ("Fed", "PERSON", "name:richmond fed", "Richmond Fed"),
             ),
             _doc("b", "The Fed raised rates.", ("Fed", "OTHER")),
+            _doc("d", "Fed officials met.", ("Fed", "PERSON")),  # mistyped: still the central bank
             _doc(
                 "c",
                 "Richmond Fed chief spoke.",
@@ -204,7 +205,7 @@ def test_fed_is_not_richmond_fed() -> None:
     )
     fed = _entity_of(ents, "b", "Fed")
     assert fed.key == "gaz:federal-reserve" and fed.type == "ORG"
-    assert _entity_of(ents, "a", "Fed") is fed
+    assert _entity_of(ents, "a", "Fed") is fed and _entity_of(ents, "d", "Fed") is fed
     richmond = _entity_of(ents, "a", "Richmond Fed")
     assert richmond is not fed and richmond is _entity_of(ents, "c", "Richmond Fed")
     assert richmond.type == "ORG"

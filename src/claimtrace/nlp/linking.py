@@ -169,7 +169,7 @@ def _attach_gazetteer(c: _Corpus, gaz: Gazetteer) -> None:
         if len(found) != 1:
             continue
         entry = next(iter(found.values()))
-        if entry.type == "PERSON" or " " in key or c.type_of(key) != "PERSON":  # "Jordan" may be a person
+        if entry.type in ("PERSON", "ORG") or " " in key or c.type_of(key) != "PERSON":  # "Jordan": a person?
             c.join(key, entry.key)
 
 
