@@ -52,10 +52,11 @@ _SINGLE = """
 import json, sys, time
 from claimtrace.pipeline import analyze
 from claimtrace.readers import read_path
+from claimtrace.readers.options import ReadOptions
 from claimtrace.store import open_store
 t = time.perf_counter()
 store = open_store(sys.argv[2])
-store.add_documents(read_path(sys.argv[1]))
+store.add_documents(read_path(sys.argv[1], ReadOptions(max_bytes=2**40)))
 read = time.perf_counter() - t
 report = analyze(store, workers=int(sys.argv[3]), index=False)
 timings = {"read + store": round(read, 3), **report.timings}

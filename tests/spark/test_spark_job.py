@@ -19,6 +19,7 @@ from claimtrace.spark.session import pyspark_available
 pytestmark = pytest.mark.skipif(not pyspark_available(), reason="pyspark or java missing")
 
 N_DOCS = 2000
+PARQUET: list[Any] = []  # documents the job read from a small Parquet file
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from claimtrace.pipeline import analyze
     from claimtrace.readers import read_path
     from claimtrace.spark import spark_session
-    from claimtrace.spark.job import analyze_corpus
+    from claimtrace.spark.job import analyze_corpus, read_corpus
     from claimtrace.spark.tables import load_tables
     from claimtrace.store import open_store
 
@@ -35,14 +36,21 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Any:
     single = open_store(str(tmp / "single.db"))
     single.add_documents(read_path(str(corpus)))
     analyze(single, index=False)
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    records = build(60, seed=11)
+    pq.write_table(pa.Table.from_pylist(records), str(tmp / "small.parquet"))
     spark = spark_session("local[2]")
     try:
         report = analyze_corpus(spark, [str(corpus)], str(tmp / "out"))
+        from_parquet = sorted(read_corpus(spark, [str(tmp / "small.parquet")]).collect())
     finally:
         spark.stop()
+    PARQUET.extend(doc for _, doc in from_parquet)
     distributed = open_store(str(tmp / "spark.db"))
     load_tables(str(tmp / "out"), distributed, index=False)
-    yield single, distributed, report
+    yield single, distributed, report, tmp
     single.close()
     distributed.close()
 
@@ -57,8 +65,8 @@ def _bcubed_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
 
 
 def test_per_document_outputs_are_identical(stores: Any) -> None:
-    single, distributed, report = stores
-    assert report.documents == N_DOCS
+    single, distributed, report, _ = stores
+    assert report.analysed == N_DOCS
     docs = [d.to_dict() for d in single.iter_documents()]
     assert docs == [d.to_dict() for d in distributed.iter_documents()]
     analyses = {a.doc_id: a.to_dict() for a in single.load_analyses()}
@@ -68,7 +76,7 @@ def test_per_document_outputs_are_identical(stores: Any) -> None:
 
 
 def test_entities_are_identical(stores: Any) -> None:
-    single, distributed, _ = stores
+    single, distributed, _, _ = stores
 
     def names(store: Any) -> set[tuple[str, str, str]]:
         return {(e.id, e.key, e.name) for e in store.load_entities()}
@@ -78,7 +86,7 @@ def test_entities_are_identical(stores: Any) -> None:
 
 
 def test_reuse_overlaps(stores: Any) -> None:
-    single, distributed, report = stores
+    single, distributed, report, _ = stores
 
     def passages(store: Any) -> set[tuple[Any, ...]]:
         return {
@@ -92,7 +100,7 @@ def test_reuse_overlaps(stores: Any) -> None:
 
 
 def test_stories_and_narratives_agree(stores: Any) -> None:
-    single, distributed, _ = stores
+    single, distributed, _, _ = stores
 
     def story_of(store: Any) -> dict[str, str]:
         return {d: s.id for s in store.load_stories() for d in s.documents}
@@ -104,3 +112,32 @@ def test_stories_and_narratives_agree(stores: Any) -> None:
     assert _bcubed_f1(story_of(distributed), story_of(single)) >= 0.98
     assert len(set(narrative_of(single).values())) > 20
     assert _bcubed_f1(narrative_of(distributed), narrative_of(single)) >= 0.98
+
+
+def test_cli_loads_the_tables(stores: Any) -> None:
+    from typer.testing import CliRunner
+
+    from claimtrace.cli import app
+
+    single, _, _, tmp = stores
+    db = tmp / "cli.db"
+    done = CliRunner().invoke(app, ["spark", "load", str(tmp / "out"), "--db", str(db), "--no-index"])
+    assert done.exit_code == 0, done.output
+    assert f"loaded {N_DOCS} documents" in done.output
+    from claimtrace.store import open_store
+
+    with open_store(str(db)) as store:
+        assert len(store.load_narratives()) == len(single.load_narratives())
+
+
+def test_parquet_records_read_as_the_jsonl_reader_reads_them(stores: Any, tmp_path: Path) -> None:
+    from claimtrace.readers import read_path
+
+    tmp = stores[3]
+    records = build(60, seed=11)
+    want = read_path(str(write_jsonl(records, tmp_path / "small.jsonl")))
+    parquet = str((tmp / "small.parquet").resolve())
+    assert len(PARQUET) == len(want) == 60
+    for got, exp in zip(PARQUET, want, strict=True):
+        assert got.source == f"{parquet}#{exp.meta['record']}"
+        assert {**got.to_dict(), "id": "", "source": ""} == {**exp.to_dict(), "id": "", "source": ""}

@@ -23,12 +23,13 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from claimtrace.model import DocAnalysis, Document
+from claimtrace.pipeline import AnalyzeReport
 
 __all__ = ["SparkEncoder", "SparkReport", "analyze_corpus", "encode_slices", "read_corpus"]
 
@@ -37,24 +38,17 @@ ENCODE_SLICE = 16 * 64
 
 
 @dataclass
-class SparkReport:
-    """What a Spark run did: counts, and wall time per stage in seconds."""
+class SparkReport(AnalyzeReport):
+    """What a Spark run did (``analyze``'s report, with claims and reuse candidates counted)."""
 
-    documents: int = 0
     claims: int = 0
-    entities: int = 0
     reuse_candidates: int = 0
-    reuse_links: int = 0
-    stories: int = 0
-    narratives: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line for the terminal."""
         return (
-            f"analysed {self.documents} document(s); {self.claims} claims, {self.entities} entities, "
-            f"{self.reuse_links} reuse links ({self.reuse_candidates} candidate sentence pairs), "
-            f"{self.stories} stories, {self.narratives} narratives"
+            f"{super().summary()}; {self.claims} claims, "
+            f"{self.reuse_candidates} reuse candidate sentence pairs"
         )
 
 
@@ -239,7 +233,7 @@ def analyze_corpus(
     docs = [doc for _, doc, _ in collected]
     analyses = {a.doc_id: a for _, _, a in sorted(collected, key=lambda r: r[2].doc_id)}
     del collected
-    report.documents = len(docs)
+    report.analysed = len(docs)
     report.claims = sum(len(a.claims) for a in analyses.values())
 
     index = BoilerplateIndex().fit(docs)

@@ -175,11 +175,7 @@ def write_report(out: str, report: Any) -> None:
         return
     path = os.path.join(out.removeprefix("file://"), "_report.json")
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(
-            {"timings": report.timings, **{k: v for k, v in vars(report).items() if k != "timings"}},
-            fh,
-            indent=1,
-        )
+        json.dump(vars(report), fh, indent=1)
 
 
 # ---------------------------------------------------------------------------------------- read
