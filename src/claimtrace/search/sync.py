@@ -4,7 +4,9 @@
 
 * ``claims``: one vector per claim of every stored analysis, over the claim's content text
   (``doc.text[content_start:content_end]``). An analysis is re-embedded only when its stage
-  versions changed; claims of documents whose analysis disappeared are removed.
+  versions changed; claims of documents whose analysis disappeared are removed. With the
+  default encoder, texts the narrative stage already embedded are taken from its claim-vector
+  cache (``<db>.claimvecs.npz``, float16) instead of being encoded again.
 * ``documents``: one vector per document over its title and first sentences.
 * ``reference``: one vector per imported fact-checked claim (``store.load_reference_claims()``),
   over its title and claim (:func:`~claimtrace.search.lexical.factcheck_text`).
@@ -100,6 +102,33 @@ def _default_encode(texts: Sequence[str]) -> np.ndarray:
     from claimtrace.embeddings import encode
 
     return encode(texts)
+
+
+def _with_claim_cache(encode: EncodeFn, url: str) -> EncodeFn:
+    """``encode`` that first takes what the narrative stage already embedded (the claim-vector cache).
+
+    ``analyze`` embeds claims for narratives before it updates these indexes, with the same
+    model, into :class:`~claimtrace.crossdoc.claimvecs.ClaimVectorCache` (text-keyed, float16);
+    texts found there are not encoded twice. The cache file is read on the first call.
+    """
+    opened: list[Any] = []
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        if not opened:
+            from claimtrace.crossdoc.claimvecs import ClaimVectorCache
+            from claimtrace.embeddings import MODEL_VERSION
+
+            opened.append(ClaimVectorCache.for_store_url(url, model=MODEL_VERSION))
+        found = opened[0].lookup(texts)
+        todo = [i for i in range(len(texts)) if i not in found]
+        out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
+        if todo:
+            out[todo] = encode([texts[i] for i in todo])
+        for i, vec in found.items():
+            out[i] = vec
+        return out
+
+    return run
 
 
 def _open_index(root: Path | None, namespace: str) -> VectorIndex:
@@ -258,6 +287,8 @@ def load_indexes(
     raw = db_path if db_path is not None else (store.url or None)
     root = index_root(raw)
     encoder = encode or _default_encode
+    url = str(getattr(store, "url", "") or "")
+    claim_encoder = _with_claim_cache(encoder, url) if encode is None and root is not None else encoder
     out: dict[str, VectorIndex] = {}
     with _locked(root if sync else None):
         for ns in namespaces:
@@ -266,7 +297,8 @@ def load_indexes(
             ix = _open_index(root, ns)
             if sync:
                 rebuilt = ix.rebuilt
-                added, removed = _SYNCERS[ns](store, ix, encode=encoder, progress=progress)
+                use = claim_encoder if ns == "claims" else encoder
+                added, removed = _SYNCERS[ns](store, ix, encode=use, progress=progress)
                 ix.save()
                 _remember(ix)
                 if stats is not None:
