@@ -5,7 +5,8 @@
 2. boilerplate: passages repeated across many documents of a site or the corpus, and lone
    furniture lines, are marked (the ``boilerplate`` layer, stored) and set aside by the stages below;
 3. corpus-level entity linking with the analysts' overrides;
-4. text reuse and its provenance;
+4. text reuse and its provenance (incremental: a stored index of the earlier documents, see
+   :mod:`claimtrace.crossdoc.reuse_index`; ``force`` rebuilds it);
 5. stories (online: the clusterer's state is kept in the store, so new documents join
    existing stories and old ids stay);
 6. narratives, their timelines, mutation logs and stances (ids kept from the previous run,
@@ -54,6 +55,7 @@ class AnalyzeReport:
     stories: int = 0
     narratives: int = 0
     boilerplate: dict[str, Any] = field(default_factory=dict)
+    reuse: dict[str, Any] = field(default_factory=dict)  # mode (full/incremental), why, counts
     index: dict[str, Any] = field(default_factory=dict)  # search/match index counts (or "skipped")
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -115,8 +117,13 @@ def run_crossdoc(
     *,
     report: AnalyzeReport,
     reporter: Reporter | None = None,
+    force: bool = False,
 ) -> None:
-    """Entities, reuse, stories and narratives over the whole corpus, written to the store."""
+    """Entities, reuse, stories and narratives over the whole corpus, written to the store.
+
+    Reuse is incremental (:mod:`claimtrace.crossdoc.reuse_index`): only documents the stored index
+    has not seen are matched; ``force`` rebuilds the index.
+    """
     from claimtrace.crossdoc.stories import StoryClusterer
     from claimtrace.nlp.linking import link_entities
 
@@ -136,9 +143,21 @@ def run_crossdoc(
     tick("entities")
 
     with _timed(report, "reuse"):
-        links = reuse_stage(docs, analyses)
-        store.replace_reuse(links)
-        report.reuse_links = len(links)
+        from claimtrace.crossdoc.reuse_index import INDEX_STATE_KEY, index_dir, run_reuse
+
+        run, index_state = run_reuse(
+            docs,
+            analyses,
+            folder=index_dir(str(getattr(store, "url", "") or "")),
+            state=store.get_state(INDEX_STATE_KEY),
+            stored=store.load_reuse,
+            force=force,
+        )
+        store.replace_reuse(run.links)
+        if index_state is not None:
+            store.set_state(INDEX_STATE_KEY, index_state)
+        report.reuse_links = len(run.links)
+        report.reuse = {"mode": run.mode, "reason": run.reason, **run.stats}
     tick("reuse")
 
     with _timed(report, "stories"):
@@ -288,7 +307,7 @@ def analyze(
         report.analysed = analyze_new_documents(store, force=force, workers=workers, report=reporter)
     docs = list(store.iter_documents())
     analyses = {a.doc_id: a for a in store.load_analyses()}
-    run_crossdoc(store, docs, analyses, report=report, reporter=reporter)
+    run_crossdoc(store, docs, analyses, report=report, reporter=reporter, force=force)
     if index:
         del docs, analyses
         from claimtrace.search.refresh import refresh_indexes

@@ -144,14 +144,20 @@ def bucket_pairs(ids: Sequence[int], window: int) -> list[tuple[int, int]]:
 
 
 class BandIndex:
-    """Banded LSH over MinHash signatures; items get consecutive integer ids in order of addition."""
+    """Banded LSH over MinHash signatures; items get consecutive integer ids in order of addition.
+
+    The (key, id) entries are kept sorted. :meth:`add` pairs the new entries only with the last
+    ``window`` old entries of the buckets they fall into (new ids are larger than every old one,
+    so they follow them in each bucket): the pairs are those of sorting everything again, at a
+    cost that grows with the new items and their buckets, not with the index.
+    """
 
     def __init__(self, *, bands: int, rows: int, window: int = 24) -> None:
         self.bands = bands
         self.rows = rows
         self.window = window
-        self._keys: list[np.ndarray] = []  # flat band keys per added batch
-        self._ids: list[np.ndarray] = []
+        self.keys = np.zeros(0, dtype=np.uint64)  # sorted by (key, id)
+        self.ids = np.zeros(0, dtype=np.int64)
         self.size = 0
 
     def add(self, signatures: np.ndarray) -> np.ndarray:
@@ -165,27 +171,66 @@ class BandIndex:
             raise ValueError(f"signatures have {signatures.shape[1]} values, need bands*rows")
         ids = np.arange(self.size, self.size + n, dtype=np.int64)
         keep = ~np.all(signatures == 0xFFFFFFFF, axis=1)
-        keys = band_keys(signatures[keep], self.bands, self.rows).ravel()
-        self._keys.append(keys)
-        self._ids.append(np.repeat(ids[keep], self.bands))
+        new_keys = band_keys(signatures[keep], self.bands, self.rows).ravel()
+        new_ids = np.repeat(ids[keep], self.bands)
+        order = np.lexsort((new_ids, new_keys))
+        new_keys, new_ids = new_keys[order], new_ids[order]
+        first_new = self.size
         self.size += n
-        all_keys = np.concatenate(self._keys)
-        all_ids = np.concatenate(self._ids)
-        order = np.lexsort((all_ids, all_keys))
-        k_sorted = all_keys[order]
-        i_sorted = all_ids[order]
-        first_new = self.size - n
-        pairs: list[np.ndarray] = []
-        for d in range(1, min(self.window, len(k_sorted) - 1) + 1):
-            same = k_sorted[d:] == k_sorted[:-d]
-            if not np.any(same):  # no run of equal keys is longer than d
-                break
-            left, right = i_sorted[:-d][same], i_sorted[d:][same]
-            new = (left >= first_new) | (right >= first_new)
-            pairs.append(np.stack([left[new], right[new]], axis=1))
-        if not pairs:
-            return np.zeros((0, 2), dtype=np.int64)
-        cand = np.concatenate(pairs)
-        cand = cand[cand[:, 0] != cand[:, 1]]
-        cand.sort(axis=1)
-        return np.unique(cand, axis=0)
+        # the old tail (last `window` entries) of every bucket a new entry falls into
+        uniq = np.unique(new_keys)
+        hi = np.searchsorted(self.keys, uniq, side="right")
+        lo = np.maximum(np.searchsorted(self.keys, uniq, side="left"), hi - self.window)
+        take = _ranges(lo, hi)
+        sub_keys = np.concatenate([self.keys[take], new_keys])
+        sub_ids = np.concatenate([self.ids[take], new_ids])
+        sub = np.lexsort((sub_ids, sub_keys))
+        cand = _window_pairs(sub_keys[sub], sub_ids[sub], self.window, first_new)
+        # merge the new entries into the sorted arrays (after the old ones of the same key)
+        at = np.searchsorted(self.keys, new_keys, side="right")
+        self.keys = np.insert(self.keys, at, new_keys)
+        self.ids = np.insert(self.ids, at, new_ids)
+        return cand
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The index as plain arrays (for :meth:`from_arrays`)."""
+        params = np.asarray([self.bands, self.rows, self.window, self.size], dtype=np.int64)
+        return {"keys": self.keys, "ids": self.ids, "params": params}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> BandIndex:
+        """An index saved by :meth:`to_arrays`."""
+        bands, rows, window, size = (int(v) for v in arrays["params"])
+        index = cls(bands=bands, rows=rows, window=window)
+        index.keys = np.asarray(arrays["keys"], dtype=np.uint64)
+        index.ids = np.asarray(arrays["ids"], dtype=np.int64)
+        index.size = size
+        return index
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The concatenated ``arange(lo[k], hi[k])`` for every ``k``."""
+    lengths = np.maximum(hi - lo, 0)
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.repeat(lo - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return starts + np.arange(total, dtype=np.int64)
+
+
+def _window_pairs(keys: np.ndarray, ids: np.ndarray, window: int, first_new: int) -> np.ndarray:
+    """Pairs of entries at most ``window`` apart in sorted order with equal keys, one id new."""
+    pairs: list[np.ndarray] = []
+    for d in range(1, min(window, len(keys) - 1) + 1):
+        same = keys[d:] == keys[:-d]
+        if not np.any(same):  # no run of equal keys is longer than d
+            break
+        left, right = ids[:-d][same], ids[d:][same]
+        new = (left >= first_new) | (right >= first_new)
+        pairs.append(np.stack([left[new], right[new]], axis=1))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    cand = np.concatenate(pairs)
+    cand = cand[cand[:, 0] != cand[:, 1]]
+    cand.sort(axis=1)
+    return np.unique(cand, axis=0)

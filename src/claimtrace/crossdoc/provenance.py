@@ -19,7 +19,8 @@ components, union-find). For each group:
 * **credits** — the agencies (TASS, AP...) credited by any document of the group: an upstream origin
   outside the corpus.
 
-:func:`assign_sources` sets ``ReuseLink.source`` and ``ReuseLink.group``; :func:`provenance_chains`
+:func:`assign_sources` sets ``ReuseLink.source`` and ``ReuseLink.group`` (:func:`update_sources` only
+for the groups an incremental reuse run changed); :func:`provenance_chains`
 describes every group: origin, speaker, credits and the chain from the origin to each copy, ordered by
 date, each hop with the kind and score of the link it came through.
 """
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,7 +37,7 @@ from claimtrace.crossdoc.reuse import ReuseDoc
 from claimtrace.crossdoc.unionfind import UnionFind
 from claimtrace.model import ReuseLink
 
-__all__ = ["PROVENANCE_VERSION", "assign_sources", "group_passages", "provenance_chains"]
+__all__ = ["PROVENANCE_VERSION", "assign_sources", "group_passages", "provenance_chains", "update_sources"]
 
 PROVENANCE_VERSION = "provenance.v1"
 
@@ -137,6 +138,42 @@ def assign_sources(links: Sequence[ReuseLink], docs: Sequence[ReuseDoc]) -> list
         gid, origin = group_of[_ends(link)[0]]
         out.append(replace(link, source=origin, group=gid))
     return out
+
+
+def update_sources(
+    kept: Sequence[ReuseLink],
+    fresh: Sequence[ReuseLink],
+    docs_for: Callable[[list[str]], Sequence[ReuseDoc]],
+    order: dict[str, int],
+) -> tuple[list[ReuseLink], int]:
+    """Provenance after an incremental reuse run, re-described only where groups changed.
+
+    ``kept``: links of an earlier run (``source`` and ``group`` set) whose document pairs did not
+    change; ``fresh``: the links of the changed document pairs. Groups are recomputed over all
+    links (cheap: no document is read); a group is described again (origin, as
+    :func:`assign_sources`) when it holds a fresh link or a kept link whose group id changed, with
+    the documents of those groups only (``docs_for``; ``order``: every document's position in
+    ingest order, the last tie-break). Returns ``kept + fresh`` with sources and groups set, and
+    the number of groups described again.
+    """
+    links = [*kept, *fresh]
+    groups = group_passages(links)
+    member = {p: k for k, members in enumerate(groups) for p in members}
+    gids = [_group_id(members) for members in groups]
+    dirty: set[int] = set()
+    for n, link in enumerate(links):
+        k = member[_ends(link)[0]]
+        if n >= len(kept) or link.group != gids[k]:
+            dirty.add(k)
+    redo = [n for n, link in enumerate(links) if member[_ends(link)[0]] in dirty]
+    if redo:
+        ids = sorted(
+            {d for n in redo for d in (links[n].a_doc, links[n].b_doc)}, key=lambda d: order.get(d, -1)
+        )
+        described = assign_sources([links[n] for n in redo], docs_for(ids))
+        for n, link in zip(redo, described, strict=True):
+            links[n] = link
+    return links, len(dirty)
 
 
 def provenance_chains(links: Sequence[ReuseLink], docs: Sequence[ReuseDoc]) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ new documents, which are matched against everything indexed before (only new pai
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,7 @@ from claimtrace.model import Claim, DocAnalysis, Document, ReuseLink
 
 __all__ = ["REUSE_VERSION", "ReuseDetector", "ReuseDoc", "find_reuse", "sentence_words", "sentences_of"]
 
-REUSE_VERSION = "reuse.v1"
+REUSE_VERSION = "reuse.v2"  # v2: context neighbours filtered per document pair
 
 # Cosine needed for a paraphrase when no trained pair scorer is available.
 _BARE_COSINE = 0.8
@@ -177,15 +177,23 @@ class ReuseDetector:
         self.max_df = max_df
         self.min_df_count = min_df_count
         self.encoder = encoder
+        # Old documents' texts on demand (an index loaded from disk, crossdoc/reuse_index.py):
+        # called with document ids, gives their ReuseDocs.
+        self.loader: Callable[[list[str]], Iterable[ReuseDoc]] | None = None
         # state
-        self.docs: list[ReuseDoc] = []
-        self._doc_sents: list[list[tuple[int, int]]] = []
+        self.doc_ids: list[str] = []
+        self._texts: dict[int, str] = {}  # document number -> text, for the documents at hand
         self._first_sid: list[int] = []  # global id of each document's first sentence
         self._sid_doc: list[int] = []
         self._sid_pos: list[int] = []
+        self._span_start: list[int] = []  # sentence id -> character span in its document
+        self._span_end: list[int] = []
         self._hasher: MinHasher | None = None
         self._index: BandIndex | None = None
-        self._pairs: dict[tuple[int, int], dict[tuple[int, int], _Pair]] = defaultdict(dict)
+        self._pairs: dict[tuple[int, int], dict[tuple[int, int], _Pair]] = {}
+        # aligned pairs of earlier runs not yet needed (an index loaded from disk), by doc pair
+        self._stored: dict[tuple[int, int], list[_Pair]] = {}
+        self.touched: set[tuple[int, int]] = set()  # document pairs whose aligned pairs changed
         self._ann: Any = None
         self._ann_sids: list[int] = []
         self._embedded: dict[int, int] = {}  # sid -> row in the ANN index
@@ -198,8 +206,35 @@ class ReuseDetector:
     # ----------------------------------------------------------------- helpers
     def _text(self, sid: int) -> str:
         d = self._sid_doc[sid]
-        s, e = self._doc_sents[d][self._sid_pos[sid]]
-        return self.docs[d].text[s:e]
+        text = self._texts.get(d)
+        if text is None:
+            self._ensure_texts([d])
+            text = self._texts[d]
+        return text[self._span_start[sid] : self._span_end[sid]]
+
+    def _ensure_texts(self, doc_numbers: Iterable[int]) -> None:
+        """Read the texts of old documents not at hand through :attr:`loader`."""
+        missing = sorted({d for d in doc_numbers if d not in self._texts})
+        if not missing:
+            return
+        if self.loader is None:
+            raise RuntimeError("a reuse index without its documents needs a loader")
+        number = {self.doc_ids[d]: d for d in missing}
+        for doc in self.loader([self.doc_ids[d] for d in missing]):
+            self._texts[number[doc.id]] = doc.text
+        self.stats["old_documents_read"] += len(missing)
+
+    def _n_sents(self, d: int) -> int:
+        end = self._first_sid[d + 1] if d + 1 < len(self._first_sid) else len(self._sid_doc)
+        return end - self._first_sid[d]
+
+    def _doc_pairs(self, d1: int, d2: int) -> dict[tuple[int, int], _Pair]:
+        """The aligned pairs of documents ``d1 < d2`` (stored ones brought back first)."""
+        pairs = self._pairs.get((d1, d2))
+        if pairs is None:
+            stored = self._stored.pop((d1, d2), [])
+            pairs = self._pairs[(d1, d2)] = {(p.i, p.j): p for p in stored}
+        return pairs
 
     def _tokens(self, sid: int, cache: dict[int, list[str]]) -> list[str]:
         """The sentence's words, through a bounded cache (at 100k documents an unbounded one
@@ -248,14 +283,16 @@ class ReuseDetector:
         offsets = [0]
         vocab, word_hash = self._vocab, self._word_hash
         for doc in docs:
-            d = len(self.docs)
-            self.docs.append(doc)
+            d = len(self.doc_ids)
+            self.doc_ids.append(doc.id)
+            self._texts[d] = doc.text
             sents = sentences_of(doc)
-            self._doc_sents.append(sents)
             self._first_sid.append(len(self._sid_doc))
             for pos, toks in enumerate(sentence_words(doc.text, sents, self.min_words)):
                 self._sid_doc.append(d)
                 self._sid_pos.append(pos)
+                self._span_start.append(sents[pos][0])
+                self._span_end.append(sents[pos][1])
                 if candidates is None:
                     for t in toks:
                         w = vocab.get(t)
@@ -264,7 +301,7 @@ class ReuseDetector:
                             word_hash.append(token_hash(t))
                         words.append(w)
                     offsets.append(len(words))
-        self.stats["documents"] = len(self.docs)
+        self.stats["documents"] = len(self.doc_ids)
         self.stats["sentences"] = len(self._sid_doc)
         if candidates is None:
             sets = self._sets(np.asarray(words, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
@@ -281,6 +318,7 @@ class ReuseDetector:
         sid_doc = np.asarray(self._sid_doc, dtype=np.int64)
         if len(cand):
             cand = cand[sid_doc[cand[:, 0]] != sid_doc[cand[:, 1]]]
+            self._ensure_texts(np.unique(sid_doc[cand]).tolist())
         self.stats["candidate_pairs"] += len(cand)
         self.stats["candidate_doc_pairs"] += len(
             {(int(a), int(b)) for a, b in zip(sid_doc[cand[:, 0]], sid_doc[cand[:, 1]], strict=True)}
@@ -325,9 +363,11 @@ class ReuseDetector:
         if d1 > d2:
             d1, d2, s1, s2 = d2, d1, s2, s1
         i, j = self._sid_pos[s1], self._sid_pos[s2]
-        known = self._pairs[(d1, d2)].get((i, j))
+        pairs = self._doc_pairs(d1, d2)
+        known = pairs.get((i, j))
         if known is None or (known.kind == "paraphrase" and kind != "paraphrase"):
-            self._pairs[(d1, d2)][(i, j)] = _Pair(i, j, kind, score)
+            pairs[(i, j)] = _Pair(i, j, kind, score)
+            self.touched.add((d1, d2))
 
     def _verify(self, cand: np.ndarray) -> list[tuple[int, int]]:
         """Lexically classify candidate pairs; return the pairs left for the paraphrase check."""
@@ -353,7 +393,7 @@ class ReuseDetector:
         candidate); a pair whose Jaccard reaches ``paraphrase_floor`` is returned.
         """
         out: set[tuple[int, int]] = set()
-        first_new_doc = self._sid_doc[first_new] if first_new < len(self._sid_doc) else len(self.docs)
+        first_new_doc = self._sid_doc[first_new] if first_new < len(self._sid_doc) else len(self.doc_ids)
         cache: dict[int, list[str]] = {}
         r = self.context
         for (d1, d2), pairs in list(self._pairs.items()):
@@ -361,8 +401,9 @@ class ReuseDetector:
                 continue
             done1 = {p.i for p in pairs.values()}
             done2 = {p.j for p in pairs.values()}
-            n1, n2 = len(self._doc_sents[d1]), len(self._doc_sents[d2])
+            n1, n2 = self._n_sents(d1), self._n_sents(d2)
             frontier = list(pairs.values())
+            near: set[tuple[int, int]] = set()
             while frontier:
                 grown: list[_Pair] = []
                 for p in frontier:
@@ -380,9 +421,13 @@ class ReuseDetector:
                                     done1.add(q1)
                                     done2.add(q2)
                                 elif kind == "candidate":
-                                    out.add((s1, s2))
+                                    near.add((s1, s2))
                 frontier = grown
-            out = {(a, b) for a, b in out if self._sid_pos[a] not in done1 and self._sid_pos[b] not in done2}
+            # only this document pair's neighbours, by its own aligned sentences (filtering all of
+            # `out` here made the result depend on which document pairs one fit saw)
+            out |= {
+                (a, b) for a, b in near if self._sid_pos[a] not in done1 and self._sid_pos[b] not in done2
+            }
         return sorted(out)
 
     def _lexical(self, t1: list[str], t2: list[str]) -> tuple[str, float]:
@@ -434,6 +479,7 @@ class ReuseDetector:
         if not cand:
             return
         pairs = sorted(cand)
+        self._ensure_texts(self._sid_doc[s] for p in pairs for s in p)
         vec_of = self._vectors([s for p in pairs for s in p])
         cos = np.asarray([float(vec_of[a] @ vec_of[b]) for a, b in pairs])
         scorer = self._get_scorer()
@@ -473,20 +519,128 @@ class ReuseDetector:
     def _vectors(self, sids: list[int]) -> dict[int, np.ndarray]:
         return {s: self._vecs[self._embedded[s]] for s in sids}
 
+    # ------------------------------------------------------------------- state
+    def params(self) -> dict[str, Any]:
+        """The constructor's parameters (without the encoder): they enter the index's version."""
+        return {k: getattr(self, k) for k in _PARAMS}
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], Any]:
+        """The detector's state without its documents' texts, as arrays, and the ANN index
+        (hnswlib, or ``None``); :meth:`from_arrays` restores it (crossdoc/reuse_index.py saves it)."""
+        assert self._index is not None
+        groups: list[tuple[tuple[int, int], Iterable[_Pair]]] = [
+            *((k, v.values()) for k, v in self._pairs.items()),
+            *self._stored.items(),
+        ]
+        pairs = [(d1, d2, p.i, p.j, _KINDS.index(p.kind), p.score) for (d1, d2), ps in groups for p in ps]
+        cols: list[Sequence[float]] = [list(c) for c in zip(*pairs, strict=True)] if pairs else [[]] * 6
+        arrays = {
+            "doc_ids": _join(self.doc_ids),
+            "first_sid": np.asarray(self._first_sid, dtype=np.int64),
+            "sid_doc": np.asarray(self._sid_doc, dtype=np.int64),
+            "sid_pos": np.asarray(self._sid_pos, dtype=np.int32),
+            "span_start": np.asarray(self._span_start, dtype=np.int64),
+            "span_end": np.asarray(self._span_end, dtype=np.int64),
+            "vocab": _join(self._vocab),
+            "word_hash": np.asarray(self._word_hash, dtype=np.uint32),
+            "df": self._df,
+            "pair_docs": np.asarray(cols[:2], dtype=np.int64).reshape(2, -1).T,
+            "pair_pos": np.asarray(cols[2:4], dtype=np.int64).reshape(2, -1).T,
+            "pair_kind": np.asarray(cols[4], dtype=np.int8),
+            "pair_score": np.asarray(cols[5], dtype=np.float64),
+            "ann_sids": np.asarray(self._ann_sids, dtype=np.int64),
+            "vecs": getattr(self, "_vecs", np.zeros((0, 0), dtype=np.float32)),
+            **{f"band_{k}": v for k, v in self._index.to_arrays().items()},
+        }
+        return arrays, self._ann
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], ann: Any = None, **params: Any) -> ReuseDetector:
+        """A detector in the state saved by :meth:`to_arrays` (texts come through :attr:`loader`)."""
+        det = cls(**params)
+        det._hasher = det.hasher()
+        det._index = BandIndex.from_arrays({k[5:]: v for k, v in arrays.items() if k.startswith("band_")})
+        det.doc_ids = _split(arrays["doc_ids"])
+        det._first_sid = arrays["first_sid"].tolist()
+        det._sid_doc = arrays["sid_doc"].tolist()
+        det._sid_pos = arrays["sid_pos"].tolist()
+        det._span_start = arrays["span_start"].tolist()
+        det._span_end = arrays["span_end"].tolist()
+        words = _split(arrays["vocab"])
+        det._vocab = {w: k for k, w in enumerate(words)}
+        det._word_hash = arrays["word_hash"].tolist()
+        det._df = np.asarray(arrays["df"], dtype=np.int64)
+        stored: dict[tuple[int, int], list[_Pair]] = defaultdict(list)
+        for (d1, d2), (i, j), k, score in zip(
+            arrays["pair_docs"].tolist(),
+            arrays["pair_pos"].tolist(),
+            arrays["pair_kind"].tolist(),
+            arrays["pair_score"].tolist(),
+            strict=True,
+        ):
+            stored[(d1, d2)].append(_Pair(i, j, _KINDS[k], score))
+        det._stored = dict(stored)
+        det._ann_sids = arrays["ann_sids"].tolist()
+        det._embedded = {s: r for r, s in enumerate(det._ann_sids)}
+        if ann is not None:
+            det._ann = ann
+            det._vecs = np.asarray(arrays["vecs"], dtype=np.float32)
+        det.stats["documents"] = len(det.doc_ids)
+        det.stats["sentences"] = len(det._sid_doc)
+        return det
+
     # ------------------------------------------------------------------- links
-    def links(self) -> list[ReuseLink]:
-        """All reused passages found so far, one :class:`ReuseLink` per passage and document pair."""
+    def links(self, only: Iterable[tuple[int, int]] | None = None) -> list[ReuseLink]:
+        """Reused passages found so far, one :class:`ReuseLink` per passage and document pair,
+        ordered by document pair; ``only``: just those of these document-number pairs (``d1 < d2``),
+        e.g. :attr:`touched`."""
         out: list[ReuseLink] = []
-        for (d1, d2), pairs in sorted(self._pairs.items()):
+        keys = sorted(set(self._pairs) | set(self._stored)) if only is None else sorted(set(only))
+        for d1, d2 in keys:
+            pairs = self._doc_pairs(d1, d2)
+            f1, f2 = self._first_sid[d1], self._first_sid[d2]
             for run in _chain(sorted(pairs.values(), key=lambda p: (p.i, p.j)), self.max_gap):
-                s1, e1 = self._doc_sents[d1][run[0].i][0], self._doc_sents[d1][run[-1].i][1]
+                s1, e1 = self._span_start[f1 + run[0].i], self._span_end[f1 + run[-1].i]
                 js = [p.j for p in run]
-                s2, e2 = self._doc_sents[d2][min(js)][0], self._doc_sents[d2][max(js)][1]
+                s2, e2 = self._span_start[f2 + min(js)], self._span_end[f2 + max(js)]
                 kinds = {p.kind for p in run}
                 kind = kinds.pop() if len(kinds) == 1 else "near"
                 score = round(sum(p.score for p in run) / len(run), 4)
-                out.append(ReuseLink(self.docs[d1].id, s1, e1, self.docs[d2].id, s2, e2, kind, score))  # type: ignore[arg-type]
+                out.append(ReuseLink(self.doc_ids[d1], s1, e1, self.doc_ids[d2], s2, e2, kind, score))  # type: ignore[arg-type]
         return out
+
+
+_KINDS = ("verbatim", "near", "paraphrase")
+_PARAMS = [
+    "num_perm",
+    "bands",
+    "rows",
+    "shingle",
+    "min_words",
+    "near_jaccard",
+    "near_containment",
+    "paraphrase_floor",
+    "paraphrase_threshold",
+    "paraphrase_min_words",
+    "use_embeddings",
+    "use_scorer",
+    "context",
+    "ann_k",
+    "max_gap",
+    "window",
+    "max_df",
+    "min_df_count",
+]
+
+
+def _join(strings: Iterable[str]) -> np.ndarray:
+    """Strings as one NUL-separated UTF-8 byte array (saved without pickling)."""
+    return np.frombuffer("\0".join(strings).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+def _split(data: np.ndarray) -> list[str]:
+    text = np.asarray(data, dtype=np.uint8).tobytes().decode("utf-8", "surrogatepass")
+    return text.split("\0") if text else []
 
 
 def _chain(pairs: list[_Pair], max_gap: int) -> list[list[_Pair]]:
