@@ -10,11 +10,12 @@ runs in its own process, from that file to finished outputs:
 * ``single:W``: ``read_path`` + ``store.add_documents`` into a fresh SQLite file, then
   ``pipeline.analyze(workers=W, index=False)`` (what ``claimtrace ingest`` + ``analyze --no-index``
   do);
-* ``local[K]``: ``python -m claimtrace.spark analyze FILE OUT --master local[K]`` (Spark session
-  start, reading, every stage, Parquet tables written).
+* ``local[K]``: ``spark.job.analyze_corpus`` on a ``local[K]`` session (what ``claimtrace spark
+  analyze FILE OUT --master local[K]`` runs: session start, reading, every stage, Parquet tables).
 
 Reported per mode: wall seconds (the process, Spark's JVM start included), the stage timings the
-run reports, and the ratio to the first ``single`` mode. Unless ``--no-compare``, the last Spark
+run reports, peak RSS of the Python process (for Spark, the driver's: the JVM and the Python
+workers apart), and the ratio to the first ``single`` mode. Unless ``--no-compare``, the last Spark
 run's tables are loaded into a store and compared with the first single run: per-document
 outputs identical (count of differing analyses), reuse passages Jaccard, stories and narratives
 B-cubed F1.
@@ -49,7 +50,7 @@ def write_corpus(n: int, path: Path) -> int:
 
 
 _SINGLE = """
-import json, sys, time
+import json, resource, sys, time
 from claimtrace.pipeline import analyze
 from claimtrace.readers import read_path
 from claimtrace.readers.options import ReadOptions
@@ -60,7 +61,16 @@ store.add_documents(read_path(sys.argv[1], ReadOptions(max_bytes=2**40)))
 read = time.perf_counter() - t
 report = analyze(store, workers=int(sys.argv[3]), index=False)
 timings = {"read + store": round(read, 3), **report.timings}
-print(json.dumps({"summary": report.summary(), "timings": timings}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"summary": report.summary(), "timings": timings, "peak_mb": peak}))
+"""
+_SPARK = """
+import json, resource, sys
+from claimtrace.spark import spark_session
+from claimtrace.spark.job import analyze_corpus
+report = analyze_corpus(spark_session(sys.argv[3]), [sys.argv[1]], sys.argv[2])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"summary": report.summary(), "timings": report.timings, "driver_peak_mb": peak}))
 """
 
 
@@ -74,17 +84,7 @@ def run_mode(mode: str, corpus: Path, workdir: Path) -> dict[str, Any]:
         workers = mode.partition(":")[2] or "1"
         cmd = [sys.executable, "-c", _SINGLE, str(corpus), str(target / "store.db"), workers]
     else:
-        cmd = [
-            sys.executable,
-            "-m",
-            "claimtrace.spark",
-            "analyze",
-            str(corpus),
-            str(target),
-            "--master",
-            mode,
-            "--json",
-        ]
+        cmd = [sys.executable, "-c", _SPARK, str(corpus), str(target), mode]
     t = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t
