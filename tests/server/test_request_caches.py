@@ -83,3 +83,14 @@ def test_snapshot_memo_makes_each_view_once_and_is_bounded() -> None:
         snap.memo("v", str(i), lambda i=i: make(str(i)))
     assert len(snap.views) <= MEMO_MAX
     assert snap.memo("v", "x", lambda: make("x")) == {"key": "x"}
+
+
+def test_a_slow_snapshot_is_rebuilt_less_often(corpus: dict[str, Any]) -> None:
+    app = create_app(corpus["db"], encode=fake_encode, cache_s=30)
+    catalog = app.state.catalog
+    now = time.monotonic()
+    quick = Snapshot(built_at=now - 35, build_s=0.5)
+    slow = Snapshot(built_at=now - 35, build_s=10.0)
+    assert catalog._old(quick) and not catalog._old(slow)  # slow: due after 30 + 2 x 10 s
+    assert catalog._old(Snapshot(built_at=now - 51, build_s=10.0))
+    assert catalog.snapshot().build_s > 0

@@ -98,6 +98,7 @@ class Snapshot:
     last_date: str | None = None
     doc_count: int = 0
     built_at: float = 0.0
+    build_s: float = 0.0  # how long building it took
     views: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def memo(self, kind: str, key: str, make: Callable[[], Any]) -> Any:
@@ -172,6 +173,7 @@ def build_snapshot(store: Store) -> Snapshot:
         (reuse_record(x) for x in store.load_reuse()),
         key=lambda r: (r["a"]["doc"], r["a"]["start"], r["b"]["doc"], r["b"]["start"], r["kind"]),
     )
+    snap.build_s = time.monotonic() - snap.built_at
     return snap
 
 
@@ -185,10 +187,9 @@ class Catalog:
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
-        self._synced: dict[str, float] = {}
 
     def snapshot(self) -> Snapshot:
-        """The current snapshot, rebuilt if older than ``cache_s`` or the document count changed.
+        """The current snapshot, rebuilt if old (:meth:`_old`) or the document count changed.
 
         A snapshot that is only old is rebuilt in a background thread while requests keep
         reading it (an ``analyze`` beside the server then never stalls them); a changed
@@ -196,7 +197,7 @@ class Catalog:
         """
         snap = self._snap
         if snap is not None and self.cache_s > 0 and self.store.count_documents() == snap.doc_count:
-            if time.monotonic() - snap.built_at >= self.cache_s:
+            if self._old(snap):
                 self._refresh_in_background()
             return snap
         with self._lock:
@@ -220,12 +221,20 @@ class Catalog:
         """
         snap = self._snap
         if snap is not None and self.cache_s > 0 and self.store.count_documents() == snap.doc_count:
-            if time.monotonic() - snap.built_at >= self.cache_s:
+            if self._old(snap):
                 self._refresh_in_background()
             return snap
         if self.cache_s > 0:
             self._refresh_in_background()
         return None
+
+    def _old(self, snap: Snapshot) -> bool:
+        """Whether ``snap`` is due for a background rebuild: ``cache_s`` old, plus twice its build time.
+
+        A snapshot that takes long to build (a large corpus) is rebuilt less often, so requests
+        share the process with a rebuild at most about a third of the time.
+        """
+        return time.monotonic() - snap.built_at >= self.cache_s + 2 * snap.build_s
 
     def _refresh_in_background(self) -> None:
         """Rebuild the snapshot in a daemon thread, unless one is at it already."""
@@ -245,12 +254,3 @@ class Catalog:
                 self._refreshing.release()
 
         threading.Thread(target=work, name="claimtrace-snapshot", daemon=True).start()
-
-    def index_due(self, use: str) -> bool:
-        """Whether the vector indexes ``use`` ("search", "match") reads should be synced first."""
-        last = self._synced.get(use)
-        return last is None or time.monotonic() - last >= self.cache_s
-
-    def index_synced(self, use: str) -> None:
-        """Note that the vector indexes ``use`` reads were just brought up to date."""
-        self._synced[use] = time.monotonic()
