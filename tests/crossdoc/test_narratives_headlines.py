@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claimtrace.crossdoc.narratives import NarrativeBuilder, NarrativeInput, hashing_encoder
 from claimtrace.model import Document
+from claimtrace.nlp.headlines import headline_claim
 from claimtrace.nlp.pipeline import analyze_document
 
 
@@ -38,3 +39,29 @@ def test_this_headline_recurs_but_anaphoric_body_sentence_does_not() -> None:
     assert not elig["b1"]
     b = NarrativeBuilder(encoder=hashing_encoder, now="t", drift_min=0.0).fit(inputs, entities=[])
     assert any({"h1", "h2"} <= set(n.documents) for n in b.narratives())
+
+
+def test_a_question_headline_joins_a_narrative_but_never_founds_one() -> None:
+    claims = {
+        "h1": "Anglers catch giant squid in Kessa harbour",
+        "h2": "Anglers catch giant squid in Kessa harbour again",
+        "h3": "Anglers in Kessa harbour catch a giant squid",
+    }
+    question = {"q1": "Anglers and a giant squid in Kessa harbour: real or hoax?"}
+    assert headline_claim(question["q1"]) is None
+    b = NarrativeBuilder(encoder=hashing_encoder, now="t", link_threshold=0.2).fit(
+        _inputs({**claims, **question}), entities=[]
+    )
+    (joined,) = [n for n in b.narratives() if "h1" in n.documents]
+    assert set(joined.documents) == {"h1", "h2", "h3", "q1"}
+    probe = next(c for c in joined.claims if c.startswith("q1:"))
+    assert probe.endswith(":headline")
+    assert "?" not in joined.label  # the label, mutations and carriers come from the claims proper
+    assert {s["doc"] for s in joined.stances} == set(joined.documents)
+    assert b.stats_["probes_joined"] == 1
+    # questions alone found nothing
+    alone = NarrativeBuilder(encoder=hashing_encoder, now="t", link_threshold=0.2).fit(
+        _inputs({"q1": question["q1"], "q2": "The anglers and the giant squid of Kessa harbour: real?"}),
+        entities=[],
+    )
+    assert alone.narratives() == []

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from claimtrace.crossdoc.narratives import NarrativeBuilder, NarrativeInput, hashing_encoder
 from claimtrace.model import Document
-from claimtrace.nlp.headlines import headline_claim, headline_span
+from claimtrace.nlp.headlines import headline_claim, headline_probe, headline_span
 from claimtrace.nlp.pipeline import analyze_document
 
 
@@ -112,3 +112,23 @@ def test_headline_forms_without_a_finite_verb_still_claim() -> None:
         assert text[claim.content_start : claim.content_end] == text
     for fragment in ("Giant pumpkin", "Ghost ship of the northern valleys", "A lonely lighthouse"):
         assert headline_claim(fragment) is None, fragment
+
+
+def test_a_claimless_one_line_headline_is_a_probe() -> None:
+    text = "Giant squid in the harbour: real or hoax?"
+    assert headline_claim(text) is None
+    probe = headline_probe(text)
+    assert probe is not None and probe.kind == "unattributed"
+    assert text[probe.content_start : probe.content_end] == "Giant squid in the harbour: real or hoax"
+    assert headline_probe("Rumour: giant squid seen in the harbour again?") is not None
+    # a label of one or two words is no probe, nor is an article's headline (read with its body)
+    assert headline_probe("Giant squid?") is None
+    assert headline_probe("Giant squid in the harbour?\nFishermen reported a huge squid on Monday.") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120))
+def test_headline_probes_stay_inside_the_text(text: str) -> None:
+    probe = headline_probe(text)
+    if probe is not None:
+        assert 0 <= probe.start <= probe.content_start < probe.content_end <= probe.end <= len(text)

@@ -333,7 +333,15 @@ _NOT_ACTOR = {
     "any",
     "one",
 }
-_DENY_CUE = re.compile(r"\b(?:den(?:y|ies|ied|ial)|reject|refut|dismiss|rebut|debunk)", re.IGNORECASE)
+#: a reporting cue that denies ("denied", "rejecting", "a denial"): the forms of ``_DENY``'s verbs
+_DENY_CUE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        w[:-1] + "(?:y|ies|ied|ial)" if w.endswith("y") else w.removesuffix("e") for w in sorted(_DENY)
+    )
+    + ")",
+    re.IGNORECASE,
+)
 
 
 def claim_form(

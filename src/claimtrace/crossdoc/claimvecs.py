@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from claimtrace.crossdoc.features import STOP_WORDS
+from claimtrace.crossdoc.slots import stem
 
 __all__ = ["ClaimVectorCache", "fuse_vectors", "lexical_vectors", "recurring_claims", "text_key"]
 
@@ -38,17 +39,14 @@ _WORD = re.compile(r"[^\W\d_]{3,}|\d[\d,.]*\d")
 _TERM = re.compile(r"[^\W\d_]{2,}")
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def _terms(text: str) -> list[str]:
     """Lower-cased, crudely stemmed content words ("killed" and "kills" -> "kill"); numbers are
     left out: a changed number is a mutation of the claim, not another claim."""
-    return [_stem(w) for w in (m.group().casefold() for m in _TERM.finditer(text)) if w not in STOP_WORDS]
+    return [
+        stem(w, undouble=False)  # as the thresholds were chosen; undoing doubles moved merges
+        for w in (m.group().casefold() for m in _TERM.finditer(text))
+        if w not in STOP_WORDS
+    ]
 
 
 def lexical_vectors(

@@ -54,6 +54,9 @@ class Row:
     eligible: bool
     actors: frozenset[str] = frozenset()  # slot keys, precomputed: compared many times
     locs: frozenset[str] = frozenset()  # place and target keys
+    #: a one-line document's whole headline that makes no claim (a question, a noun phrase):
+    #: it may join a narrative after clustering (:meth:`ClaimClustering._attach`), never found one
+    probe: bool = False
 
     def __post_init__(self) -> None:
         self.actors = frozenset(self.slots.keys("actor"))
@@ -152,8 +155,8 @@ class ClaimClustering:
     require_shared_entity: bool
     conflict_weight: float
     drift_min: float
+    probe_margin: float
     agreement_weight: float
-    same_doc_penalty: float
     background_: float | None
     background_mean_: float | None
     entity_weight_: dict[str, float] = {}  # noqa: RUF012  (set per fit)
@@ -304,6 +307,32 @@ class ClaimClustering:
                 heapq.heappush(heap, (-self._link_score(pa, prof[c]), x, y, ver[x], ver[y]))
         return uf
 
+    def _attach(
+        self, clusters: list[set[str]], vec_of: dict[str, np.ndarray], probes: np.ndarray
+    ) -> list[int | None]:
+        """For each probe row (``probes``: its vectors), the cluster it joins, or None.
+
+        A probe joins the cluster it is closest to on average (the average-linkage score a merge
+        would have, without the agreement terms: a probe has no slots), when that reaches
+        ``link_threshold`` + ``probe_margin`` and the probe lies within ``drift_min`` of the
+        cluster's medoid, the test every merge passes. Clusters never merge through a probe.
+        """
+        if not clusters or not len(probes):
+            return [None] * len(probes)
+        members = [np.stack([vec_of[c] for c in sorted(cl)]) for cl in clusters]
+        sums = np.stack([m.sum(axis=0) for m in members])
+        medoids = np.stack([m[int(np.argmax(m @ t))] for m, t in zip(members, sums, strict=True)])
+        sizes = np.array([len(m) for m in members], dtype=np.float64)
+        need = self.link_threshold + self.probe_margin
+        out: list[int | None] = []
+        for lo in range(0, len(probes), 1024):
+            part = probes[lo : lo + 1024]
+            avg = self._adjust((part @ sums.T) / sizes)
+            for i, j in enumerate(np.argmax(avg, axis=1).tolist()):
+                ok = avg[i, j] >= need and self._drift(medoids[j], part[i]) >= self.drift_min
+                out.append(int(j) if ok else None)
+        return out
+
     def _drift(self, medoid: np.ndarray, total: np.ndarray) -> float:
         """Cosine of a centroid to a medoid in the sentence-vector part (``drift_dims_`` columns:
         word overlap is not asked of paraphrases here)."""
@@ -340,8 +369,8 @@ class ClaimClustering:
 
     def _cross_doc_average(self, pa: _Profile, pb: _Profile) -> float:
         """Average cosine over the cross pairs from *different* documents (a document restating
-        itself is no evidence that a claim recurs); over all pairs, less ``same_doc_penalty``,
-        when every pair is in one document (a claim restated within its document)."""
+        itself is no evidence that a claim recurs); over all pairs when every pair is in one
+        document (a claim restated within its document)."""
         dot, pairs = float(pa.sum @ pb.sum), pa.n * pb.n
         small, large = (pa, pb) if len(pa.by_doc) <= len(pb.by_doc) else (pb, pa)
         same_dot, same_pairs = 0.0, 0
@@ -351,7 +380,7 @@ class ClaimClustering:
                 same_dot += float(vs @ other[0])
                 same_pairs += k * other[1]
         if same_pairs == pairs:
-            return dot / pairs - self.same_doc_penalty
+            return dot / pairs
         return (dot - same_dot) / (pairs - same_pairs)
 
     def _link_score(self, pa: _Profile, pb: _Profile) -> float:

@@ -6,8 +6,13 @@ narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state
 1. every claim that states something (a predicate and a few content words, ``slots.states_something``;
    fragments never found or join a narrative; nor do contents whose subject only points back,
    "these activities ...") and is attributed, names an entity or is the headline is
-   embedded (its content span; identical texts once, vectors reused from ``vectors=`` / ``cache=``)
-   and described by slots (``slots.py``: actor, action, target, place, quantity, speaker);
+   embedded (its content span; a one-line document, a headline or post, its whole line;
+   identical texts once, vectors reused from ``vectors=`` / ``cache=``) and described by slots
+   (``slots.py``: actor, action, target, place, quantity, speaker). A one-line document that
+   makes no claim (a question "Did X happen?", a noun phrase about one: ``headlines.headline_probe``)
+   is a *probe*: it is embedded too, and after clustering joins the narrative it is closest to on
+   average when a merge would (``_attach``), but never founds one nor links two; it adds its
+   document and stance, not label, mutations or carriers;
 2. candidate pairs come from approximate nearest neighbours (exact blocks below a few thousand
    claims, HNSW above) and from blocking on shared entity keys (pairs of keys; oversized
    blocks only pair claims close in time), so the work grows near-linearly, never all pairs;
@@ -98,7 +103,7 @@ from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, 
 from claimtrace.crossdoc.stance import StanceRequest, decide_stances
 from claimtrace.crossdoc.stance_model import EMBED_DIM
 from claimtrace.model import DocAnalysis, Document, Entity, Narrative
-from claimtrace.nlp.headlines import headline_span, headline_states
+from claimtrace.nlp.headlines import headline_probe, headline_span, headline_states
 
 __all__ = [
     "STAGE_VERSION",
@@ -181,8 +186,8 @@ class NarrativeBuilder(ClaimClustering):
     and clustered (0: never prefilter); ``prefilter_chance`` its ``max_chance``;
     ``lexical_weight`` / ``lexical_max_df`` the TF-IDF share of the fused vectors and its
     document-frequency cap; ``agreement_weight`` scales entity/actor agreement in the cluster
-    score; ``same_doc_penalty`` is taken off the score of two clusters all of whose pairs lie in
-    one document (a document restating itself).
+    score (1; measured at 0 by ``benchmarks/emergent_narratives.py --params``); ``probe_margin``
+    what a claimless one-line headline needs above ``link_threshold`` to join a narrative.
     """
 
     def __init__(
@@ -204,6 +209,7 @@ class NarrativeBuilder(ClaimClustering):
         require_shared_entity: bool = False,
         conflict_weight: float = 0.25,
         drift_min: float = 0.55,
+        probe_margin: float = 0.0,
         cache: ClaimVectorCache | None = None,
         pool_stances: bool = True,
         prefilter_above: int = 20_000,
@@ -211,7 +217,6 @@ class NarrativeBuilder(ClaimClustering):
         lexical_weight: float = 0.5,
         lexical_max_df: float = 0.1,
         agreement_weight: float = 1.0,
-        same_doc_penalty: float = 0.0,
     ) -> None:
         self.threshold = threshold
         self.link_threshold = link_threshold
@@ -229,6 +234,7 @@ class NarrativeBuilder(ClaimClustering):
         self.require_shared_entity = require_shared_entity
         self.conflict_weight = conflict_weight
         self.drift_min = drift_min
+        self.probe_margin = probe_margin
         self.cache = cache
         self.pool_stances = pool_stances
         self.prefilter_above = prefilter_above
@@ -236,7 +242,6 @@ class NarrativeBuilder(ClaimClustering):
         self.lexical_weight = lexical_weight
         self.lexical_max_df = lexical_max_df
         self.agreement_weight = agreement_weight
-        self.same_doc_penalty = same_doc_penalty
 
     # -- public ------------------------------------------------------------------------------
     def fit(
@@ -272,6 +277,8 @@ class NarrativeBuilder(ClaimClustering):
         self.stats_["candidates"] = len(elig)
         self._fill_slots(elig)
         lap("rows")
+        # probes (claimless one-line headlines) are embedded with the claims, clustered after them
+        elig += [r for r in self.rows_ if r.probe]
         vecs = self._embed(elig)
         self.drift_dims_ = vecs.shape[1] if len(vecs) else None
         # sentence vectors fused with TF-IDF over content words (claimvecs.lexical_vectors); a
@@ -288,15 +295,25 @@ class NarrativeBuilder(ClaimClustering):
         self.stats_["encoded"] = self.encoded_
         self.vecs_ = {r.id: vecs[i] for i, r in enumerate(elig)}
         lap("embed")
-        raw = self._cluster(elig, vecs)
-        lap("cluster")
-        clusters = [
-            _Cluster(set(c))
+        claims = [i for i, r in enumerate(elig) if not r.probe]
+        raw = self._cluster([elig[i] for i in claims], vecs[claims])
+        kept = [
+            set(c)
             for c in raw
             if len(c) >= self.min_claims and len({by_id[x].inp for x in c}) >= self.min_docs
         ]
+        probe_at = [i for i, r in enumerate(elig) if r.probe]
+        joined = self._attach(kept, self.vecs_, vecs[probe_at])
+        for i, j in zip(probe_at, joined, strict=True):
+            if j is not None:
+                kept[j].add(elig[i].id)
+        self.stats_["probes_joined"] = sum(j is not None for j in joined)
+        lap("cluster")
+        clusters = [_Cluster(c) for c in kept]
         prev = list(previous or [])
         clusters = self._apply_overrides(clusters, overrides, prev, by_id)
+        # a narrative needs a claim of its own: probes left alone by an override go
+        clusters = [cl for cl in clusters if any(c in by_id and not by_id[c].probe for c in cl.claims)]
         for cl in clusters:  # claims an analyst moved in were never clustered: give them slots now
             self._fill_slots(by_id[cid] for cid in cl.claims if cid in by_id)
         ids, self.events_ = assign_ids(clusters, prev, by_id, now=self.now)
@@ -328,11 +345,15 @@ class NarrativeBuilder(ClaimClustering):
         for i, inp in enumerate(self.inputs_):
             text, an = inp.doc.text, inp.analysis
             head_end = (headline_span(text) or (0, -1))[1]
+            one_line = head_end > 0 and not text[head_end:].strip()
+            first = len(rows)
             for c in an.claims:
                 cid = c.id or f"{inp.doc.id}:{c.start}-{c.end}"
                 content = text[c.content_start : c.content_end].strip()
                 nwords = len(_WORD.findall(content))
-                if nwords < self.min_words:
+                # a one-line document (a headline, a post) is embedded whole: outlets retell one
+                # claim in different wrappers, and the line is what recurs (grouped CV, Emergent)
+                if nwords < self.min_words or (one_line and c.end <= head_end):
                     content = text[c.start : c.end].strip()
                 inside = [m for m in an.mentions if c.content_start <= m.start and m.end <= c.content_end]
                 # a headline (or one-line post) states the outlet's claim even without a name in it
@@ -355,6 +376,12 @@ class NarrativeBuilder(ClaimClustering):
                 )
                 # slots only where they are used (:meth:`_fill_slots`, after the pre-pass)
                 rows.append(Row(cid, i, c, content, _NO_SLOTS, inp.doc.published, eligible))
+            if not any(r.eligible for r in rows[first:]):
+                probe = headline_probe(text)
+                if probe is not None:
+                    content = text[probe.content_start : probe.content_end]
+                    pid = f"{inp.doc.id}:{probe.start}-{probe.end}:headline"
+                    rows.append(Row(pid, i, probe, content, _NO_SLOTS, inp.doc.published, False, probe=True))
         if slots:
             self._fill_slots(r for r in rows if r.eligible)
         return rows
@@ -503,18 +530,19 @@ class NarrativeBuilder(ClaimClustering):
             for i in docs
         ]
         dates = sorted(d["date"] for d in timeline if d["date"])
-        forms = {r.id: self._form(r) for r in rows}
+        own = [r for r in rows if not r.probe]  # a probe is in the narrative but states nothing
+        forms = {r.id: self._form(r) for r in own}
         occ = [
             SlotOccurrence(
                 self.inputs_[r.inp].doc.id, r.date, r.inp, r.claim.start, tuple(forms[r.id].slot_values())
             )
-            for r in rows
+            for r in own
         ]
         per_doc: dict[int, list[Row]] = defaultdict(list)
-        for r in rows:
+        for r in own:
             per_doc[r.inp].append(r)
         ent_docs: Counter[str] = Counter()
-        for i in docs:
+        for i in per_doc:
             mine = per_doc[i]
             keys = {k for r in mine for k in r.slots.entity_keys}
             keys |= {r.claim.speaker_key for r in mine if r.claim.speaker_key}
@@ -522,7 +550,7 @@ class NarrativeBuilder(ClaimClustering):
         top = [k for k, _ in sorted(ent_docs.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
         return Narrative(
             id=nid,
-            label=self._label(rows, top, forms),
+            label=self._label(own, top, forms),
             claims=[r.id for r in rows],
             documents=[self.inputs_[i].doc.id for i in docs],
             first_seen=dates[0] if dates else None,
@@ -531,7 +559,7 @@ class NarrativeBuilder(ClaimClustering):
             mutations=mutation_log(occ),
             stances=[],
             entities=[self.entities_[k].id if k in self.entities_ else k for k in top],
-            carried_by=carried_by(self._carrier(r, forms[r.id]) for r in rows),
+            carried_by=carried_by(self._carrier(r, forms[r.id]) for r in own),
         )
 
     def _speaker(self, row: Row) -> str | None:
@@ -710,6 +738,7 @@ _INIT_PARAMS = {
     "require_shared_entity",
     "conflict_weight",
     "drift_min",
+    "probe_margin",
     "cache",
     "pool_stances",
     "prefilter_above",
@@ -717,7 +746,6 @@ _INIT_PARAMS = {
     "lexical_weight",
     "lexical_max_df",
     "agreement_weight",
-    "same_doc_penalty",
 }
 
 

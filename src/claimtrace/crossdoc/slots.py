@@ -43,6 +43,7 @@ __all__ = [
     "extract_slots",
     "named_speaker",
     "states_something",
+    "stem",
 ]
 
 #: slot names as logged in mutations (CONTRACT.md); ``time`` comes from ``claim_form``
@@ -240,13 +241,15 @@ def _display(key: str, fallback: str, entities: Mapping[str, Entity]) -> str:
     return ent.name if ent is not None else fallback
 
 
-def _stem(word: str) -> str:
+def stem(word: str, *, undouble: bool = True) -> str:
+    """A crude lower-cased stem: one of -ing/-ed/-es/-s off and (``undouble``) a doubled final
+    consonant undone ("planned" -> "plan", "kills" -> "kill"); for matching words, not display."""
     w = word.lower()
     for suffix in ("ing", "ed", "es", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
             break
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":  # "recruitt"/"plann" -> single
+    if undouble and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":  # "recruitt"/"plann" -> single
         w = w[:-1]
     return w
 
@@ -285,7 +288,7 @@ def _find_action(text: str, start: int, end: int) -> str | None:
             continue
         if word[0].isupper():
             continue
-        return _stem(w)
+        return stem(w)
     return None
 
 

@@ -171,15 +171,21 @@ def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-def _sentence_windows(analysis: DocAnalysis, text: str, claims: Sequence[Claim]) -> list[tuple[int, int]]:
-    """Character ranges of the sentences holding the claims, with one sentence either side."""
+def _windows(
+    analysis: DocAnalysis, text: str, claims: Sequence[Claim], limit: int | None = None
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """The document's sentences and the indices of those holding ``claims``, then their
+    neighbours either side, ``limit`` in all (None: every one), in document order."""
     sents = list(analysis.sentences) or [(0, len(text))]
-    picked: set[int] = set()
-    for c in claims:
-        for i, (s, e) in enumerate(sents):
-            if s < c.end and c.start < e:
-                picked.update({i - 1, i, i + 1})
-    return [sents[i] for i in sorted(picked) if 0 <= i < len(sents)]
+    hit = [i for i, (s, e) in enumerate(sents) if any(s < c.end and c.start < e for c in claims)]
+    picked = list(dict.fromkeys(hit))[:limit]
+    seen = set(picked)
+    for i in hit:
+        for j in (i - 1, i + 1):
+            if (limit is None or len(picked) < limit) and 0 <= j < len(sents) and j not in seen:
+                picked.append(j)
+                seen.add(j)
+    return sents, sorted(picked)
 
 
 def _actor_sentences(
@@ -226,7 +232,8 @@ def rule_stance(
         if (c.start, c.end, c.content_start) not in mine
     ]
     claim_spans = [(c.start, c.end) for c in attributed_claims]
-    windows = _sentence_windows(analysis, text, claims)
+    sents, near = _windows(analysis, text, claims)
+    windows = [sents[i] for i in near]
     windows += _actor_sentences(analysis, text, actor_keys, windows)
 
     scores = {"AMPLIFIES": 0.0, "CONTESTS": 0.0, "DEBUNKS": 0.0}
@@ -345,14 +352,8 @@ def excerpt_spans(
     analysis: DocAnalysis, text: str, claims: Sequence[Claim], *, limit: int = EXCERPT_SENTS
 ) -> list[tuple[int, int]]:
     """The sentences the body model reads: those holding ``claims``, then neighbours; ``limit`` in all."""
-    sents = list(analysis.sentences) or [(0, len(text))]
-    hit = [i for i, (s, e) in enumerate(sents) if any(s < c.end and c.start < e for c in claims)]
-    picked = list(dict.fromkeys(hit))[:limit]
-    for i in hit:
-        for j in (i - 1, i + 1):
-            if len(picked) < limit and 0 <= j < len(sents) and j not in picked:
-                picked.append(j)
-    return [sents[i] for i in sorted(picked or [0])]
+    sents, picked = _windows(analysis, text, claims, limit)
+    return [sents[i] for i in picked or [0]]
 
 
 def _excerpt(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 from claimtrace.model import Claim
 
-__all__ = ["headline_claim", "headline_span", "headline_states", "merge_headline_claim"]
+__all__ = ["headline_claim", "headline_probe", "headline_span", "headline_states", "merge_headline_claim"]
 
 _WORD = re.compile(r"\w+")
 #: words that make a wrapper an attribution
@@ -192,6 +192,29 @@ def headline_claim(text: str) -> Claim | None:
         cue_start=ws,
         cue_end=we,
     )
+
+
+def headline_probe(text: str, *, min_content: int = 3) -> Claim | None:
+    """The whole headline of a one-line document as a claim that may only *join* a narrative.
+
+    For a headline that makes no claim of its own (:func:`headline_claim` found none): a question
+    ("Did X happen?", "X: real or hoax?") or a noun phrase about a claim ("Possible audio tape of
+    the shooting"). It holds ``min_content`` content words or more (names, nouns, verbs: not
+    function words); its content is the whole line (less an attribution wrapper), kind
+    ``unattributed``. Shorter lines ("Giant crab", "Ghost ship") are labels, not probes. Only a
+    document that is a single line qualifies: an article's headline is read with its body.
+    """
+    span = headline_span(text)
+    if span is None or text[span[1] :].strip():
+        return None
+    hs, he = span
+    cs, ce, wrapper = _unwrap(text, hs, he)
+    if wrapper is None:  # a section label ("Rumour: ...") is part of what the line is about
+        cs, ce = _strip_span(text, hs, he)
+    words = [w.lower() for w in _WORD.findall(text[cs:ce])]
+    if len([w for w in words if len(w) >= 3 and w.isalpha() and w not in _FUNCTION]) < min_content:
+        return None
+    return Claim(start=hs, end=he, content_start=cs, content_end=ce, kind="unattributed")
 
 
 def _covers(text: str, claim: Claim, head: Claim) -> bool:
