@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
-EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "OTHER"]
+EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER"]  # NORP: nationalities, peoples
 ClaimKind = Literal["direct", "indirect", "according_to", "unattributed"]
 ReuseKind = Literal["exact", "verbatim", "near", "paraphrase"]
 StanceLabel = Literal["AMPLIFIES", "ATTRIBUTES", "CONTESTS", "DEBUNKS"]

@@ -164,6 +164,6 @@ def test_never_crashes_offsets_hold(text: str) -> None:
     names = [m for m in ms if not m.text[:1].islower() and not m.text.startswith("The ")]
     for m in ms:
         assert 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.text
-        assert m.type in ("PERSON", "ORG", "GPE", "LOC", "OTHER")
+        assert m.type in ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
     for a, b in pairwise(names):
         assert a.end <= b.start or a.start == b.start  # name mentions never overlap

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimtrace.cli import eval_linking, eval_match, eval_narratives, eval_stance
+from claimtrace.cli import eval_entities, eval_linking, eval_match, eval_narratives, eval_stance
 from claimtrace.cli.attribution import ModelOption, use_model
 from claimtrace.cli.common import user_errors
 
@@ -116,5 +116,6 @@ def register(app: typer.Typer) -> None:
     eval_match.register(eval_app)
     eval_stance.register(eval_app)
     eval_linking.register(eval_app)
+    eval_entities.register(eval_app)
     eval_narratives.register(eval_app)
     app.add_typer(eval_app, name="eval")

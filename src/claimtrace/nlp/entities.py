@@ -1,19 +1,23 @@
-"""Entity mentions in one document: gazetteer names, capitalised names, acronyms, descriptors.
+"""Entity mentions in one document: a trained tagger, the gazetteer, acronyms, descriptors.
 
-:func:`find_mentions` is rule-based (no trained model is available offline):
+:func:`find_mentions` combines:
 
-1. **Gazetteer** names are found by a longest-match walk over a word trie
-   (:class:`~claimtrace.nlp.gazetteer.Gazetteer`). Short all-capital aliases match
-   case-sensitively; ``strict`` aliases (``IS``) need context ("IS fighters", "(IS)").
-   A demonym or possessive country before an organisation ("the Russian Foreign Ministry",
-   "Russia's Foreign Intelligence Service") picks the organisation of that country and is part
-   of the mention. A capital city used as an actor ("Moscow said") stands for its country.
-2. **Other names** come from runs of capitalised words (with ``of``/``al-``/``bin`` inside),
-   minus sentence-initial common words, titles ("President", "Director") and demonyms. Types:
-   PERSON (title, known given name, speech verb), ORG/LOC (head words such as "Army" or
-   "Governorate"), else OTHER. Keys are ``name:<normalised full name>``
-   (:func:`claimtrace.nlp.names.name_key`).
-3. **Within-document resolution**: a surname alone resolves to the full name in the same
+1. **The tagger** (:mod:`claimtrace.nlp.ner`, trained on CoNLL-2003) labels every token with
+   a PER / ORG / LOC / MISC span or outside, from word-type features and context; it decides
+   what is a name here ("It", "I'm" or a Title Case headline word never is).
+2. **Gazetteer** names are found by a longest-match walk over a word trie
+   (:class:`~claimtrace.nlp.gazetteer.Gazetteer`) and kept where the tagger sees a name and no
+   longer one around them. Short all-capital aliases match case-sensitively; ``strict``
+   aliases (``IS``) need context ("IS fighters", "(IS)"). A demonym or possessive country
+   before an organisation ("the Russian Foreign Ministry", "Russia's Foreign Intelligence
+   Service") picks the organisation of that country and is part of the mention. A capital city
+   used as an actor ("Moscow said") stands for its country. Gazetteer entries keep their
+   types (a country is always GPE).
+3. **Other names** are the tagger's spans outside gazetteer mentions (PER -> PERSON, ORG,
+   LOC, MISC -> NORP for a lone demonym such as "Russian", else OTHER), without leading titles
+   or possessive endings.
+   Keys are ``name:<normalised full name>`` (:func:`claimtrace.nlp.names.name_key`).
+4. **Within-document resolution**: a surname alone resolves to the full name in the same
    document; "X (ABC)" teaches the alias ABC (returned as ``(alias, key)`` pairs); descriptors
    ("the intelligence service", "the SVR spokesman", "the Russian official") resolve to the most
    recent compatible mention. Descriptor mentions may contain a name mention (the ``SVR`` in
@@ -26,10 +30,18 @@ import bisect
 import operator
 import re
 from collections import Counter
-from dataclasses import dataclass
-from itertools import accumulate, compress, filterfalse
+from itertools import compress
 
+import numpy as np
+
+from claimtrace.crossdoc.boilerplate import is_furniture
 from claimtrace.model import EntityType, Mention
+from claimtrace.nlp import ner
+from claimtrace.nlp.entity_doc import ARABIC_LOWER as _ARABIC_LOWER
+from claimtrace.nlp.entity_doc import Cand as _M
+from claimtrace.nlp.entity_doc import Doc as _Doc
+from claimtrace.nlp.entity_doc import bare as _bare
+from claimtrace.nlp.entity_doc import end_offset as _end
 from claimtrace.nlp.entity_rules import (
     COMMON_CAP,
     COMMON_WORDS,
@@ -37,15 +49,9 @@ from claimtrace.nlp.entity_rules import (
     ETHNIC,
     GROUP_NOUNS,
     LOC_HEADS,
-    LOC_NOUNS,
-    LOC_PREPS,
     METONYM_BLOCK,
-    NAME_CONNECTORS,
-    ORG_HEADS,
-    ORG_STARTS,
     PERSON_DESCRIPTORS,
     ROLE_NOUNS,
-    SPEECH_VERBS,
     TITLE_PARTS,
 )
 from claimtrace.nlp.gazetteer import GazEntry, Gazetteer, default_gazetteer
@@ -53,15 +59,11 @@ from claimtrace.nlp.names import FIRST_NAMES, TITLES, norm_phrase, norm_token
 
 __all__ = ["STAGE_VERSION", "find_mentions"]
 
-STAGE_VERSION = "entities.v1"
+STAGE_VERSION = "entities.v2+" + ner.MODEL_VERSION
 
-# A token is a dotted acronym (``U.S.``) or a word with inner hyphens and apostrophes; ``split``
-# with this capturing pattern gives ``[gap, token, gap, token, ..., gap]`` in one scan.
-_TOKEN_SPLIT = re.compile(r"([A-Za-z]\.(?:[A-Za-z]\.)++|\w++(?:[-'’]\w++)*+)")
-_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
-_SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_SMALL_WORDS = frozenset(["the", "and", "for", "but", "nor", "yet", "via", "per", "off", "out"])
-_ARABIC_LOWER = re.compile(r"^(?:al|el|at|as|ad|an|ar|ash|az|ath|ul|ut|ud|bin|ibn|abu|wal)-[A-Z]")
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
+
 _ACRONYM_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,9})\s*\)")
 # "the <qualifier> <descriptor>". The patterns start at the literal "he " (which the regex engine
 # finds fast) and look back for the "T" or "t": a match starts one character after its descriptor.
@@ -89,157 +91,6 @@ _KINDS_FOR = {
 }
 
 
-@dataclass(slots=True)
-class _M:
-    """A mention under construction (token range ``ti..tj`` inclusive)."""
-
-    start: int
-    end: int
-    ti: int
-    tj: int
-    key: str
-    name: str
-    type: EntityType
-    kind: str | None = None
-    country: str | None = None
-    source: str = "gaz"  # gaz | name | desc | def
-    entry: GazEntry | None = None
-    person_hint: bool = False
-
-
-_START = operator.attrgetter("start")
-_END = operator.attrgetter("end")
-_OPENS_CLAUSE = operator.methodcaller("endswith", tuple('“"‘:—–(-'))
-
-
-class _Doc:
-    """Tokens of one text with the facts the rules need (sentence starts, lower-case words)."""
-
-    def __init__(self, text: str, sentences: list[tuple[int, int]]) -> None:
-        self.text = text
-        parts = _TOKEN_SPLIT.split(text)  # gap, token, gap, token, ..., gap
-        self.toks = toks = parts[1::2]
-        offsets = list(accumulate(map(len, parts)))
-        self.ends = offsets[1::2]
-        self.starts = offsets[0:-1:2]
-        self.n = n = len(toks)
-        self.lows = list(map(str.lower, toks))
-        self.lower, arabic = _word_facts(toks)
-        self.arabic = arabic
-        capflag = list(map(str.isupper, map(operator.itemgetter(0), toks)))
-        if arabic:  # "al-Tanf": a name that starts in lower case
-            for k, t in enumerate(toks):
-                if t in arabic:
-                    capflag[k] = True
-        self.capflag = capflag
-        self.caps = caps = list(compress(range(n), capflag))
-        self.norms = _Norms(toks, caps)
-        # capitalised (or al-Tanf-style) tokens that can be part of a name
-        self.capok = set(compress(caps, map(_CAP_OK.__getitem__, map(toks.__getitem__, caps))))
-        self.initial = self._initials(sentences, parts)
-        self.headline = self._headlines(sentences)
-
-    def _initials(self, sentences: list[tuple[int, int]], parts: list[str]) -> set[int]:
-        """Token indices that begin a sentence, a quotation or a clause after a colon or dash."""
-        out: set[int] = set()
-        starts = self.starts
-        for s, _e in sentences:
-            ti = bisect.bisect_left(starts, s)
-            if ti < self.n:
-                out.add(ti)
-        # capitalised tokens right after an opening quote, a colon, a dash or a bracket
-        gaps = map(parts.__getitem__, map((2).__mul__, self.caps))  # the text before each
-        out.update(compress(self.caps, map(_OPENS_CLAUSE, map(str.rstrip, gaps))))
-        if self.n:
-            out.add(0)
-        return out
-
-    def _headlines(self, sentences: list[tuple[int, int]]) -> set[int]:
-        """Token indices inside Title Case sentences (headlines), where only known names count."""
-        out: set[int] = set()
-        starts, capflag, toks, text = self.starts, self.capflag, self.toks, self.text
-        # running counts of long words (over 3 letters) and of capitalised long words
-        long_words = list(map((3).__lt__, map(len, toks)))
-        n_long = [0, *accumulate(long_words)]
-        n_caps = [0, *accumulate(map(operator.and_, long_words, capflag))]
-        for s, e in sentences:
-            if e - s > 300:
-                continue  # headlines are short
-            ti = bisect.bisect_left(starts, s)
-            tj = bisect.bisect_left(starts, e)
-            n_words = n_long[tj] - n_long[ti]
-            if n_words < 4:
-                continue
-            caps = n_caps[tj] - n_caps[ti]
-            if caps < 0.7 * n_words:
-                continue  # the common case: a sentence, not a headline
-            unpunctuated = text[e - 1] not in ".!?\"”'’)"
-            if unpunctuated or (
-                caps == n_words
-                and not any(  # nor a lower-case three-letter word (a verb) outside _SMALL_WORDS
-                    not capflag[k] and len(toks[k]) == 3 and toks[k] not in _SMALL_WORDS
-                    for k in range(ti, tj)
-                )
-            ):
-                out.update(range(ti, tj))
-        return out
-
-    def plain_gap(self, i: int, j: int) -> bool:
-        """True when tokens ``i`` and ``j`` are separated by ordinary spaces only."""
-        gap = self.text[self.ends[i] : self.starts[j]]
-        return 0 < len(gap) <= 2 and (gap == " " or (gap.isspace() and "\n" not in gap))
-
-    def norm(self, i: int) -> str:
-        return self.norms[i]
-
-
-class _Norms(dict[int, str]):
-    """``norm_token`` of each token by index: capitalised ones up front, the others when asked.
-
-    Normalising every word of every text would be wasted work (and fill the word cache).
-    """
-
-    def __init__(self, toks: list[str], caps: list[int]) -> None:
-        super().__init__(zip(caps, map(norm_token, map(toks.__getitem__, caps)), strict=True))
-        self.toks = toks
-
-    def __missing__(self, i: int) -> str:
-        w = self[i] = norm_token(self.toks[i])
-        return w
-
-
-class _CapOk(dict[str, bool]):
-    """Whether a capitalised token can be part of a name (no long all-capital word or number), per word."""
-
-    def __missing__(self, t: str) -> bool:
-        ok = not (len(t) > 6 and t.isupper()) and (t.isalpha() or not any(ch.isdigit() for ch in t))
-        if len(self) > 100_000:
-            self.clear()
-        self[t] = ok
-        return ok
-
-
-_CAP_OK = _CapOk()
-
-
-def _word_facts(toks: list[str]) -> tuple[set[str], set[str]]:
-    """The lower-case words of a text (what ``\\b[a-z][a-z]+\\b`` finds in it) and its ``al-Tanf`` tokens.
-
-    Works on the distinct tokens: plain lower-case ASCII words are taken as they are, and the
-    few tokens with hyphens, apostrophes or dots ("well-known", "don't") are searched for
-    their lower-case parts. The filters run in C, not as a Python loop over the tokens.
-    """
-    words = set(toks)
-    lower = set(filter(str.isascii, filter(str.islower, filter(str.isalpha, words))))
-    lower -= _SINGLE_LETTERS
-    joined = list(filterfalse(str.isalnum, words))
-    arabic: set[str] = set()
-    if joined:
-        lower.update(_LOWER_WORD.findall(" ".join(joined)))
-        arabic = {t for t in joined if "-" in t[2:4] and _ARABIC_LOWER.match(t) is not None}
-    return lower, arabic
-
-
 def find_mentions(
     text: str, sentences: list[tuple[int, int]], *, gazetteer: Gazetteer | None = None
 ) -> tuple[list[Mention], list[tuple[str, str]]]:
@@ -252,17 +103,23 @@ def find_mentions(
     if doc.n == 0:
         return [], []
     raw = _gazetteer_pass(doc, gaz)
+    model = ner.load_model()
+    upper = _upper(doc)
+    tagged = ner.tag(model, doc.toks, _context(doc, raw, upper), _lists(gaz)) if model is not None else []
+    tagged = _given_names(doc, tagged)
+    raw = _agree(doc, raw, tagged, upper)
     salience = _country_salience(doc, gaz, raw)
     ms = _resolve_gazetteer(doc, gaz, raw, salience)
     covered = bytearray(doc.n)
     for m in ms:
         for k in range(m.ti, m.tj + 1):
             covered[k] = 1
-    ms.extend(_name_pass(doc, gaz, covered))
+    ms.extend(_tagged_names(doc, gaz, tagged, covered))
     ms.sort(key=_START)
     _resolve_surnames(doc, ms)
     aliases = _acronym_definitions(doc, gaz, ms)
     ms.extend(_descriptors(doc, gaz, ms))
+    ms = _off_furniture(text, ms)
     ms.sort(key=_END, reverse=True)  # by start, then longest first (both sorts are stable)
     ms.sort(key=_START)
     names = _display_names(ms)
@@ -358,14 +215,6 @@ def _case_ok(doc: _Doc, i: int, j: int, acronym: bool, strict: bool) -> bool:
         if not (nxt in GROUP_NOUNS or (before.endswith("(") and after == ")")):
             return False
     return True
-
-
-def _bare(tok: str) -> str:
-    """A token without dots and a possessive ending (``U.S.`` -> ``US``, ``SVR's`` -> ``SVR``)."""
-    tok = tok.replace(".", "")
-    if tok.endswith(("'s", "’s")):
-        tok = tok[:-2]
-    return tok
 
 
 def _country_salience(doc: _Doc, gaz: Gazetteer, raw: list[tuple[int, int, list[GazEntry]]]) -> Counter[str]:
@@ -511,16 +360,6 @@ def _resolve_gazetteer(
     return out
 
 
-def _end(doc: _Doc, j: int) -> int:
-    """End offset of token ``j`` without a possessive ending."""
-    t = doc.toks[j]
-    if t.endswith(("'s", "’s")) and len(t) > 3:
-        return doc.ends[j] - 2
-    if t.endswith(("'", "’")):
-        return doc.ends[j] - 1
-    return doc.ends[j]
-
-
 def _choose(entries: list[GazEntry], seen: set[str], salience: Counter[str]) -> GazEntry | None:
     """Pick among entries sharing an alias: one already named here, else the most salient country.
 
@@ -548,217 +387,250 @@ def _metonym(doc: _Doc, i: int, j: int) -> bool:
     return not _CAPITAL_CITY_AFTER.match(nxt)
 
 
-# --------------------------------------------------------------------------- other names
+# --------------------------------------------------------------------------- the trained tagger
+
+_TAG_TYPES: dict[str, EntityType] = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "MISC": "OTHER"}
+_LISTS: dict[int, tuple[frozenset[str], ...]] = {}
 
 
-def _name_pass(doc: _Doc, gaz: Gazetteer, covered: bytearray) -> list[_M]:
-    """Names from runs of capitalised words outside gazetteer matches."""
-    out: list[_M] = []
-    toks, lows, capok, headline, n = doc.toks, doc.lows, doc.capok, doc.headline, doc.n
-    after = -1
-    for i in doc.caps:
-        if i <= after or covered[i] or i not in capok or i in headline:
-            continue
-        k = i + 1  # the run is tokens i .. k-1
-        while k < n and not covered[k]:
-            last = k - 1
-            if toks[last].endswith(("'s", "’s")):
-                break
-            if k in capok and (doc.plain_gap(last, k) or _initial_gap(doc, last, k)):
-                k += 1
-                continue
-            # connectors inside names: "Council of Europe", "Osama bin Laden", "Lions of the East"
-            m = k
-            while m < n and m - k < 2 and toks[m] in NAME_CONNECTORS and doc.plain_gap(m - 1, m):
-                m += 1
-            if (
-                m > k
-                and m < n
-                and not covered[m]
-                and m in capok
-                and doc.plain_gap(m - 1, m)
-                # "Jane Roe of the Example Bureau": a person, then an organisation
-                and not any(lows[r] in FIRST_NAMES for r in range(i, k))
-            ):
-                k = m + 1
-                continue
-            break
-        after = k - 1
-        if k == i + 1:
-            low = lows[i]
-            if (
-                (low in COMMON_CAP or low in COMMON_WORDS)
-                and low not in FIRST_NAMES
-                and not toks[i].isupper()
-            ):
-                continue  # "The", "But", "According": the commonest case, decided without more work
-        m_ = _make_name(doc, gaz, i, k)
-        if m_ is not None:
-            out.append(m_)
+def _lists(gaz: Gazetteer) -> tuple[frozenset[str], ...]:
+    """The word lists behind the tagger's per-type flags (first names, titles, demonyms, common)."""
+    got = _LISTS.get(id(gaz))
+    if got is None:
+        got = _LISTS[id(gaz)] = (
+            frozenset(FIRST_NAMES),
+            frozenset(TITLES),
+            frozenset(gaz.demonyms),
+            frozenset(COMMON_WORDS | COMMON_CAP),
+        )
+    return got
+
+
+def _upper(doc: _Doc) -> np.ndarray:
+    """1.0 for the tokens of sentences without a lower-case letter (headlines, datelines in capitals)."""
+    upper = np.zeros(doc.n, dtype=np.float32)
+    text, starts = doc.text, doc.starts
+    for s, e in doc.sentences:
+        if text[s:e].isupper():
+            upper[bisect.bisect_left(starts, s) : bisect.bisect_left(starts, e)] = 1
+    return upper
+
+
+def _context(doc: _Doc, raw: list[tuple[int, int, list[GazEntry]]], upper: np.ndarray) -> np.ndarray:
+    """The tagger's per-token context inputs for ``doc`` (see :func:`claimtrace.nlp.ner.context_inputs`)."""
+    gaz: list[tuple[int, int, str]] = [(i, j, entries[0].type) for i, j, entries in raw]
+    return ner.context_inputs(doc.gaps, doc.toks, doc.caps, doc.initial, doc.headline, doc.lower, upper, gaz)
+
+
+def tagger_inputs(
+    text: str, sentences: list[tuple[int, int]], *, gazetteer: Gazetteer | None = None
+) -> tuple[list[str], list[int], list[int], np.ndarray, tuple[frozenset[str], ...]]:
+    """Tokens, their offsets, the tagger's context inputs and word lists (for training the tagger)."""
+    gaz = gazetteer or default_gazetteer()
+    doc = _Doc(text, sentences)
+    return doc.toks, doc.starts, doc.ends, _context(doc, _gazetteer_pass(doc, gaz), _upper(doc)), _lists(gaz)
+
+
+_BREAKS = re.compile(r"[,;:()\[\]\"“”!?\n]|\.\s")
+
+
+def _pieces(doc: _Doc, tagged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Tagged spans cut where punctuation separates their words ("Service, the"), without
+    lower-case words at either end."""
+    out: list[tuple[int, int, str]] = []
+    gaps, toks = doc.gaps, doc.toks
+    for a, b, t in tagged:
+        cuts = [k for k in range(a + 1, b + 1) if _BREAKS.search(gaps[k]) and not _initial(toks[k - 1])]
+        for lo, hi in zip([a, *cuts], [*(c - 1 for c in cuts), b], strict=True):
+            while lo < hi and toks[lo].islower():
+                lo += 1
+            while hi > lo and toks[hi].islower():
+                hi -= 1
+            out.append((lo, hi, t))
     return out
 
 
-def _initial_gap(doc: _Doc, a: int, b: int) -> bool:
-    """``George W. Bush``: a one-letter initial followed by a period and a space."""
-    return len(doc.toks[a]) == 1 and doc.toks[a].isupper() and doc.text[doc.ends[a] : doc.starts[b]] == ". "
+def _initial(tok: str) -> bool:
+    """ "W" in "George W. Bush": one capital letter (its period is in the gap after it)."""
+    return len(tok) == 1 and tok.isupper()
 
 
-def _make_name(doc: _Doc, gaz: Gazetteer, a: int, b: int) -> _M | None:
-    """Clean a run of capitalised words (tokens ``a .. b-1``) into a name mention (or None)."""
-    toks, lows, norms = doc.toks, doc.lows, doc.norms
-    person = False
-    # leading sentence-initial common words, titles, demonyms and connectors
-    while a < b:
+def _given_names(doc: _Doc, tagged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A known given name and the capitalised words after it make one person ("Olga" + "Varnik")."""
+    out: list[tuple[int, int, str]] = []
+    lows, toks = doc.lows, doc.toks
+    for a, b, t in _pieces(doc, tagged):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev[1] == a - 1
+            and lows[prev[1]] in FIRST_NAMES
+            and toks[a][:1].isupper()
+            and doc.plain_gap(a - 1, a)
+            and b - prev[0] < 3
+        ):
+            out[-1] = (prev[0], b, "PER")  # "Olga" (PER) "Varnik" (LOC): one name
+            continue
+        if (
+            t != "PER"
+            and 0 < b - a < 3
+            and (
+                lows[a] in FIRST_NAMES or (a > 1 and lows[a - 1] in ROLE_NOUNS and doc.gaps[a].strip() == ",")
+            )
+            and all(toks[k].isalpha() for k in range(a, b + 1))
+        ):
+            t = "PER"  # "Olga Varnik" tagged ORG; "its press officer, Ivo Lenk"
+        out.append((a, b, t))
+    return out
+
+
+def _agree(
+    doc: _Doc,
+    raw: list[tuple[int, int, list[GazEntry]]],
+    tagged: list[tuple[int, int, str]],
+    upper: np.ndarray,
+) -> list[tuple[int, int, list[GazEntry]]]:
+    """Gazetteer matches the tagger confirms: some token tagged as a name, and no longer tagged
+    name around it (a qualifier just before it is the gazetteer's to handle). A tagged name that
+    starts with a country loses the country (``tagged`` is changed in place)."""
+    span = [-1] * doc.n
+    for k, (a, b, _t) in enumerate(tagged):
+        span[a : b + 1] = [k] * (b - a + 1)
+    out = []
+    for i, j, entries in raw:
+        hits = {span[k] for k in range(i, j + 1)} - {-1}
+        if not hits:
+            if j > i or (not upper[i] and _distinctive(doc, i)):
+                out.append((i, j, entries))  # several words, an acronym ("IS fighters"), "At-Tanf"
+            continue  # "Sun" in "Sun Belt", "Chase" at a sentence start: not a name here
+        if len(hits) == 1:
+            k = hits.pop()
+            a, b, t = tagged[k]
+            if (
+                a == i
+                and b > j
+                and t != "ORG"
+                and entries[0].kind == "country"
+                and doc.toks[j + 1][:1].isupper()
+            ):
+                tagged[k] = (j + 1, b, "LOC" if t == "MISC" else t)  # "US Al-Tanf": a country, then a name
+            elif b == j + 1 and doc.toks[b] in LOC_HEADS:
+                pass  # "Homs Governorate": the gazetteer's place with its head (see _resolve_gazetteer)
+            elif b > j or a < i - 1 or (a == i - 1 and not _qualifiable(entries)):
+                continue  # "Bank of England", "Air France": the tagger's longer name wins
+            elif _clash(entries[0], t):
+                continue  # "Chicago" the team, "Washington" the person: not the gazetteer's entity
+        out.append((i, j, entries))
+    return out
+
+
+def _distinctive(doc: _Doc, i: int) -> bool:
+    """A one-word gazetteer name that needs no tagger to be one: an acronym, or a word that is
+    no common word, away from the start of a sentence."""
+    tok = doc.toks[i]
+    if tok.isupper():
+        return len(_bare(tok)) > 1
+    low = doc.lows[i]
+    return i not in doc.initial and low not in COMMON_WORDS and low not in doc.lower and low not in COMMON_CAP
+
+
+def _qualifiable(entries: list[GazEntry]) -> bool:
+    """An organisation a country qualifies ("the Russian Foreign Ministry"): see _resolve_gazetteer."""
+    return any(e.country for e in entries) and any(e.type == "ORG" for e in entries)
+
+
+def _clash(e: GazEntry, tag: str) -> bool:
+    """The tagger's type rules out the entry: a city or region used as a team or a person's name,
+    a person's name used as a place or an organisation. A country stays a country."""
+    if e.type in ("GPE", "LOC"):
+        return e.kind != "country" and tag in ("ORG", "PER")
+    return e.type == "PERSON" and tag in ("ORG", "LOC")
+
+
+def _tagged_names(
+    doc: _Doc, gaz: Gazetteer, tagged: list[tuple[int, int, str]], covered: bytearray
+) -> list[_M]:
+    """Name mentions for the tagger's spans outside gazetteer mentions."""
+    out: list[_M] = []
+    toks, lows = doc.toks, doc.lows
+    for a, b, t in tagged:
+        if any(covered[a : b + 1]):
+            continue
+        while t == "PER" and a < b and lows[a].rstrip(".") in TITLE_PARTS:
+            a += 1  # "President Olga Varnik": the title is not part of the name
         low = lows[a]
-        if low in CONNECTORS or low in COMMON_CAP:
-            a += 1
-            continue
+        if a == b and (_function_word(toks[a], low) or len(_bare(toks[a])) < 2):
+            continue  # "It", "I'm", "We're": never a name
+        typ = _TAG_TYPES[t]
         if (
-            a in doc.initial
-            and (low in doc.lower or low in COMMON_WORDS or low in TITLE_PARTS)
-            and low not in FIRST_NAMES
+            t == "MISC"
+            and a == b
+            and (gaz.demonyms.get(doc.norm(a)) or low in ETHNIC or _plural_demonym(doc, gaz, a))
         ):
-            if low in TITLES:
-                person = True
-            a += 1
-            continue
-        bare = low.rstrip(".")
-        if bare in TITLE_PARTS and b - a > 1:
-            person = person or bare in TITLES
-            a += 1
-            continue
-        if b - a > 1 and (gaz.demonyms.get(norms[a]) or low in ETHNIC):
-            a += 1
-            continue
-        break
-    if b - a > 2:
-        inner = [k for k in range(a + 1, b - 1) if lows[k] in TITLES]
-        if inner:
-            person = True  # "Zendan President Olga Varnik"
-            a = inner[-1] + 1
-    while b > a and lows[b - 1] in CONNECTORS:
-        b -= 1
-    if a >= b:
-        return None
-    words = toks[a:b]
-    wlows = lows[a:b]
-    if b - a == 1:
-        w = words[0]
-        low = wlows[0]
-        if (
-            ((len(w) < 4 or "." in w) and len(_bare(w)) < 2)
-            or low in COMMON_CAP
-            or low in TITLE_PARTS
-            or low in ORG_HEADS
-            or low in LOC_HEADS
-        ):
-            return None
-        norm = norms[a]
-        if (
-            gaz.demonyms.get(norm)
-            or low in ETHNIC
-            or (norm.endswith("s") and gaz.demonyms.get(norm[:-1]))  # "Americans": a people
-        ):
-            return None
-        if w.isupper() and any(h.strict for h in gaz.trie.get(norm, {}).get("", [])):
-            return None  # "It IS true": a strict alias without its context is no name either
-        if "-" in w and w.rsplit("-", 1)[1][:1].islower():
-            return None  # "US-led", "Kremlin-backed": an adjective
-        if (
-            (low in doc.lower or low in COMMON_WORDS)
-            and not person
-            and not w.isupper()
-            and low not in FIRST_NAMES
-        ):
-            return None
-    elif (
-        not person
-        and wlows[0] not in FIRST_NAMES
-        and wlows[-1] not in ORG_HEADS
-        and wlows[-1] not in LOC_HEADS
-        and all(w in doc.lower or w in COMMON_WORDS or w in NAME_CONNECTORS for w in wlows)
-    ):
-        return None  # Title Case common words ("Most Popular")
-    i, j = a, b - 1
-    prev = lows[i - 1] if i > 0 else ""
-    nxt = lows[j + 1] if j + 1 < doc.n else ""
-    typ = _name_type(doc, j, words, wlows, person, prev, nxt)
-    if b - a == 1:
-        key = "name:" + norm  # norm_phrase of one word (of two letters or more: see above)
-    else:
+            typ = "NORP"  # "Russian", "Kurds": a people
+        words = toks[a : b + 1]
         key = "name:" + norm_phrase([w for w in words if len(w) > 1] if typ == "PERSON" else words)
-    if key == "name:":
-        return None
-    start, end = doc.starts[i], _end(doc, j)
-    return _M(
-        start,
-        end,
-        i,
-        j,
-        key,
-        doc.text[start:end],
-        typ,
-        None,
-        None,
-        "name",
-        person_hint=person or nxt in SPEECH_VERBS,
-    )
+        if key == "name:":
+            continue
+        start, end = doc.starts[a], _end(doc, b)
+        out.append(_M(start, end, a, b, key, doc.text[start:end], typ, None, None, "name"))
+        covered[a : b + 1] = b"\x01" * (b - a + 1)
+    # names with an Arabic article ("al-Tanf", "At-Tanf"), rare in the tagger's Reuters training text
+    for k in doc.caps:  # (al-Tanf-style tokens count as capitalised)
+        tok = toks[k]
+        if not covered[k] and "-" in tok[2:4] and _ARABIC_LOWER.match(tok[0].lower() + tok[1:]):
+            start, end = doc.starts[k], _end(doc, k)
+            out.append(
+                _M(start, end, k, k, "name:" + doc.norm(k), doc.text[start:end], "OTHER", source="name")
+            )
+    return out
 
 
-def _name_type(
-    doc: _Doc, j: int, words: list[str], lows: list[str], person: bool, prev: str, nxt: str
-) -> EntityType:
-    """PERSON / ORG / LOC / OTHER for a name outside the gazetteer."""
-    last = lows[-1].rstrip("'’s") if lows[-1].endswith(("'s", "’s")) else lows[-1]
-    if last in ORG_HEADS or (lows[0] in ORG_STARTS and len(lows) > 2):
-        return "ORG"
-    if last in LOC_HEADS:
-        return "LOC"
-    if person or (lows[0] in FIRST_NAMES and len(words) > 1):
-        return "PERSON"
-    if 2 <= len(words) <= 3 and prev in ROLE_NOUNS and all(map(str.isalpha, words)):
-        return "PERSON"  # "its press officer, Ivo Lenk"
-    if all(map(str.isupper, words)):
-        return "ORG"
-    nxt2 = doc.lows[j + 2] if j + 2 < doc.n else ""
-    if (
-        nxt in LOC_NOUNS
-        or nxt2 in LOC_NOUNS
-        or prev in LOC_NOUNS
-        or (prev in LOC_PREPS and len(words) == 1 and "-" in words[0])
-    ):
-        return "LOC"
-    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words) and nxt in SPEECH_VERBS:
-        return "PERSON"
-    return "OTHER"
+def _function_word(tok: str, low: str) -> bool:
+    """A pronoun or other function word, alone or contracted ("It", "They're", "I'll")."""
+    if tok.isupper() and len(tok) > 1:
+        return False  # "US", "IT" (the trade): capitals decide
+    return low in COMMON_CAP or low.replace("’", "'").split("'")[0] in COMMON_CAP
+
+
+_FURNITURE_MAX = 120  # longer lines are prose (and the furniture lexicon is slow on them)
+
+
+def _off_furniture(text: str, ms: list[_M]) -> list[_M]:
+    """Mentions outside lines of page furniture ("Read more on The Sun", "Most read in ...")."""
+    verdict: dict[int, bool] = {}
+    out = []
+    for m in ms:
+        a = text.rfind("\n", 0, m.start) + 1
+        got = verdict.get(a)
+        if got is None:
+            b = text.find("\n", m.end)
+            b = b if b >= 0 else len(text)
+            got = verdict[a] = b - a <= _FURNITURE_MAX and is_furniture(text[a:b])
+        if not got:
+            out.append(m)
+    return out
+
+
+def _plural_demonym(doc: _Doc, gaz: Gazetteer, i: int) -> bool:
+    """ "Americans", "Ukrainians": the plural of a demonym."""
+    t = doc.toks[i]
+    return t.endswith("s") and gaz.demonyms.get(norm_token(t[:-1])) is not None
 
 
 def _resolve_surnames(doc: _Doc, ms: list[_M]) -> None:
     """A one-word name equal to the last word of a person's full name here is that person."""
     full: dict[str, list[_M]] = {}
-    singles = [m for m in ms if m.source == "name" and m.ti == m.tj]
-    surname_used = {doc.norm(m.ti) for m in singles}
+    singles = [m for m in ms if m.source == "name" and m.ti == m.tj and m.type != "NORP"]
     for m in ms:
-        if m.source != "name" or m.tj == m.ti:
-            continue
-        if (
-            m.type == "OTHER"
-            and doc.norm(m.tj) in surname_used
-            and m.tj - m.ti <= 2
-            and all(doc.toks[k].isalpha() for k in range(m.ti, m.tj + 1))
-        ):
-            m.type = "PERSON"  # "Hossein Amirabdollahian ... Amirabdollahian said"
-        if m.type == "PERSON":
+        if m.source == "name" and m.tj > m.ti and m.type == "PERSON":
             full.setdefault(doc.norm(m.tj), []).append(m)
     for m in singles:
         cands = full.get(doc.norm(m.ti))
-        if not cands:
-            if m.person_hint and m.type == "OTHER":
-                m.type = "PERSON"
-            continue
-        before = [c for c in cands if c.start < m.start]
-        c = before[-1] if before else cands[0]
-        m.key, m.name, m.type = c.key, c.name, "PERSON"
+        if cands:
+            before = [c for c in cands if c.start < m.start]
+            c = before[-1] if before else cands[0]
+            m.key, m.name, m.type = c.key, c.name, "PERSON"
 
 
 # --------------------------------------------------------------------------- aliases and descriptors

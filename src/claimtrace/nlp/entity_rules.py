@@ -9,15 +9,9 @@ __all__ = [
     "ETHNIC",
     "GROUP_NOUNS",
     "LOC_HEADS",
-    "LOC_NOUNS",
-    "LOC_PREPS",
     "METONYM_BLOCK",
-    "NAME_CONNECTORS",
-    "ORG_HEADS",
-    "ORG_STARTS",
     "PERSON_DESCRIPTORS",
     "ROLE_NOUNS",
-    "SPEECH_VERBS",
     "TITLE_PARTS",
 ]
 
@@ -30,8 +24,6 @@ def _words(s: str) -> frozenset[str]:
 CONNECTORS = _words(
     "of the for and de du da del der den van von la le al el bin ibn ut wal y e on in to at an"
 )
-# Lower-case words that may join two capitalised parts of one name.
-NAME_CONNECTORS = _words("of the for de du da del der van von la le al bin ibn ut wal")
 # Capitalised words that are never names by themselves (days, months, pronouns, sentence glue).
 COMMON_CAP = _words(
     """i i'm i've i'd i'll monday tuesday wednesday thursday friday saturday sunday january february
@@ -61,24 +53,6 @@ TITLE_PARTS = _words(
     former senior executive attorney press head leader official officials envoy special presidential
     foreign-minister"""
 )
-# Last words that make a name an organisation.
-ORG_HEADS = _words(
-    """service services ministry army party agency council committee forces force group corporation
-    corp inc ltd
-    llc company co university college bank front movement brigade brigades commission organization
-    organisation
-    association union institute foundation office department court parliament assembly command
-    coalition network
-    news times post agency bureau authority police guard guards navy administration center centre church fund
-    federation league society club alliance board senate congress cabinet government regime directorate
-    battalion regiment division corps unit industries holdings airlines airways media press tribune journal
-    herald gazette telegraph channel tv radio magazine review observatory institution brotherhood militia
-    militias mission embassy consulate secretariat academy school hospital trust partners capital group's"""
-)
-# First words that make a name an organisation ("Ministry of ...", "Council of ...").
-ORG_STARTS = _words(
-    "ministry council department committee bureau office university bank institute commission union"
-)
 # Last words that make a name a place.
 LOC_HEADS = _words(
     """governorate province region oblast district county city river sea ocean mountains mountain
@@ -86,15 +60,6 @@ LOC_HEADS = _words(
     islands airport street square strait gulf lake desert peninsula canal bay coast highway road avenue park
     basin plateau heights crossing camp"""
 )
-# Lower-case nouns next to a name that mark it as a place ("the al-Tanf base", "in Idlib province").
-LOC_NOUNS = _words(
-    """base area region province governorate crossing camp border district city town village airport
-    port river
-    valley desert mountains countryside outskirts suburb neighborhood neighbourhood prison checkpoint enclave
-    airbase garrison outpost"""
-)
-# Prepositions before a place.
-LOC_PREPS = _words("in at near from into outside around toward towards across throughout within via")
 # Words before a capital city that keep it a place (otherwise "Moscow said" stands for Russia).
 METONYM_BLOCK = _words(
     "in near at outside around across into throughout within downtown central greater visit visited"
@@ -108,12 +73,6 @@ GROUP_NOUNS = _words(
     operative recruits detainees prisoners families propaganda caliphate flag remnants bomber bombers emir
     militias insurgents loyalists sympathizers sympathisers gunmen followers brides camp camps stronghold
     strongholds territory claimed claims"""
-)
-# Verbs of saying right after a name (make a bare name a person).
-SPEECH_VERBS = _words(
-    """said says stated states told noted added stressed explained argued claimed insisted warned announced
-    commented declared wrote tweeted asked replied responded emphasized emphasised underlined continued
-    acknowledged admitted revealed"""
 )
 # Person descriptors resolved to the latest person ("the Russian official", "the SVR spokesman").
 PERSON_DESCRIPTORS = (
@@ -159,8 +118,8 @@ COMMON_WORDS = _load_common_words()
 # Lower-case role nouns right before a name in apposition ("its press officer, Ivo Lenk").
 ROLE_NOUNS = _words(
     """officer spokesman spokeswoman spokesperson minister director head chief leader president
-    ambassador envoy
-    official commander secretary chairman chairwoman analyst expert professor lawyer attorney correspondent
-    journalist reporter editor author researcher colleague wife husband son daughter brother sister mother
-    father aide adviser advisor deputy governor mayor senator lawmaker general colonel"""
+    ambassador envoy official commander secretary chairman chairwoman analyst expert professor lawyer
+    attorney correspondent journalist reporter editor author researcher colleague wife husband son
+    daughter brother sister mother father aide adviser advisor deputy governor mayor senator lawmaker
+    general colonel"""
 )
