@@ -2,6 +2,7 @@
 
 usage: python benchmarks/crossdoc.py [--n 10000] [--reuse-rate 0.1] [--no-embeddings] [--seed 1]
                                    [--workdir /tmp/claimtrace-bench-crossdoc] [--reuse-only]
+                                   [--incremental K]
 
 Corpus (built from real texts in ../shared/benchdata, nothing copied into the repository):
 
@@ -42,6 +43,15 @@ target), and cached as pickles under ``--workdir``, keyed by the corpus paramete
 stage versions, in parts of 5,000 documents (an interrupted run resumes; document i is the same
 whatever ``--n``, so a 100k run reuses the parts of a 50k one). ``--reuse-only`` runs the
 reuse and provenance stages alone on the planted sentence spans (the previous benchmark).
+
+``--incremental K`` measures adding documents (issue 14): the cross-document stages as
+``run_crossdoc`` runs them (boilerplate refit, entities, reuse through
+:func:`claimtrace.crossdoc.reuse_index.run_reuse` with its index in the work dir, stories,
+narratives) first over ``--n`` documents from scratch, then over ``--n`` + K with the state the
+first run left (reuse index, story clusterer, previous narratives, warm claim-vector cache), then
+over the same ``--n`` + K from scratch (cold: no index, fresh clusterer, cold cache). It prints
+each run's stage times, the incremental run's share of the full one, and how far the incremental
+reuse links agree with the full run's (identical links, document pairs).
 """
 
 from __future__ import annotations
@@ -471,6 +481,93 @@ def score(planted: list[Planted], ctx: dict[str, Any], *, min_words: int = 8) ->
     }
 
 
+def _crossdoc_run(
+    docs: list[Document], ctx: dict[str, Any], *, folder: Path, state: Any, previous: dict[str, Any]
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """The cross-document stages as ``run_crossdoc`` runs them (store writes left out)."""
+    from claimtrace.crossdoc.boilerplate import BoilerplateIndex
+    from claimtrace.crossdoc.claimvecs import ClaimVectorCache
+    from claimtrace.crossdoc.reuse_index import run_reuse
+    from claimtrace.crossdoc.stories import StoryClusterer
+    from claimtrace.embeddings import MODEL_VERSION
+    from claimtrace.nlp.linking import link_entities
+    from claimtrace.pipeline import narrative_stage, release_mentions, set_boilerplate, story_stage
+
+    analyses = {d.id: ctx["analyses"][d.id] for d in docs}
+    times: dict[str, float] = {}
+    out: dict[str, Any] = {}
+    t = time.perf_counter()
+    index = BoilerplateIndex().fit(docs)
+    for doc in docs:
+        set_boilerplate(index, doc)
+    times["boilerplate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    entities = link_entities(analyses.values(), overrides=[])
+    release_mentions(entities)
+    times["entities"] = time.perf_counter() - t
+    t = time.perf_counter()
+    stored = previous.get("links", [])
+    run, out["state"] = run_reuse(
+        docs, analyses, folder=folder, state=state, stored=lambda: stored, force=state is None
+    )
+    out["links"], out["reuse"] = run.links, {"mode": run.mode, "reason": run.reason, **run.stats}
+    times["reuse"] = time.perf_counter() - t
+    t = time.perf_counter()
+    clusterer = previous.get("clusterer") or StoryClusterer()
+    out["stories"] = len(story_stage(clusterer, docs, analyses))
+    out["clusterer"] = clusterer
+    times["stories"] = time.perf_counter() - t
+    t = time.perf_counter()
+    path = folder.with_name(folder.name + ".claimvecs.npz")
+    if "narratives" not in previous:
+        path.unlink(missing_ok=True)  # cold
+    cache = ClaimVectorCache(path, model=MODEL_VERSION)
+    builder = narrative_stage(
+        docs, analyses, entities, cache=cache, previous=previous.get("narratives", []), overrides=[]
+    )
+    cache.save()
+    out["narratives"] = builder.narratives()
+    times["narratives"] = time.perf_counter() - t
+    return {k: round(v, 2) for k, v in times.items()}, out
+
+
+def incremental(ctx: dict[str, Any], n: int, k: int, workdir: Path) -> dict[str, Any]:
+    """Full run over ``n`` documents, incremental run adding ``k``, full run over ``n + k``."""
+    import shutil
+
+    docs: list[Document] = ctx["documents"]
+    folder_inc, folder_full = workdir / "inc.reuse-index", workdir / "full.reuse-index"
+    for f in (folder_inc, folder_full):
+        shutil.rmtree(f, ignore_errors=True)
+    first, out1 = _crossdoc_run(docs[:n], ctx, folder=folder_inc, state=None, previous={})
+    print(json.dumps({"run": f"full over {n}", "seconds": first, "reuse": out1["reuse"]}), flush=True)
+    inc, out2 = _crossdoc_run(docs[: n + k], ctx, folder=folder_inc, state=out1["state"], previous=out1)
+    print(json.dumps({"run": f"incremental +{k}", "seconds": inc, "reuse": out2["reuse"]}), flush=True)
+    full, out3 = _crossdoc_run(docs[: n + k], ctx, folder=folder_full, state=None, previous={})
+    print(json.dumps({"run": f"full over {n + k}", "seconds": full, "reuse": out3["reuse"]}), flush=True)
+
+    def key(x: Any) -> tuple[Any, ...]:
+        return (x.a_doc, x.a_start, x.a_end, x.b_doc, x.b_start, x.b_end, x.kind, x.score, x.source, x.group)
+
+    a, b = {key(x) for x in out2["links"]}, {key(x) for x in out3["links"]}
+    pa, pb = {x[0::3][:2] for x in a}, {x[0::3][:2] for x in b}
+    return {
+        "n": n,
+        "k": k,
+        "reuse_share": round(inc["reuse"] / full["reuse"], 4),
+        "crossdoc_share": round(sum(inc.values()) / sum(full.values()), 4),
+        "incremental_s": round(sum(inc.values()), 1),
+        "full_s": round(sum(full.values()), 1),
+        "share_by_stage": {s: round(inc[s] / full[s], 3) if full[s] else None for s in full},
+        "links_incremental_full": [len(a), len(b)],
+        "identical_links": len(a & b),
+        "doc_pair_overlap": round(len(pa & pb) / max(1, len(pa | pb)), 4),
+        "stories_incremental_full": [out2["stories"], out3["stories"]],
+        "narratives_incremental_full": [len(out2["narratives"]), len(out3["narratives"])],
+        "peak_mb": round(_peak_mb()),
+    }
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -486,12 +583,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="per-document analysis workers")
     ap.add_argument("--reuse-only", action="store_true", help="reuse + provenance on the planted spans")
     ap.add_argument("--analyse-only", action="store_true", help="build and cache the analyses, then stop")
+    ap.add_argument(
+        "--incremental", type=int, default=0, metavar="K", help="add K documents to --n (issue 14)"
+    )
     args = ap.parse_args(argv)
     if not (SHARED / "polnear").exists():
         print(f"benchdata not found under {SHARED}; nothing to measure")
         return 0
     t0 = time.perf_counter()
-    planted = build_corpus(args.n, reuse_rate=args.reuse_rate, seed=args.seed, garble=args.garble)
+    planted = build_corpus(
+        args.n + args.incremental, reuse_rate=args.reuse_rate, seed=args.seed, garble=args.garble
+    )
     docs = [p.doc for p in planted]
     n_sent = sum(len(d.sentences) for d in docs)
     print(
@@ -532,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         if args.analyse_only:
+            return 0
+        if args.incremental:
+            print(json.dumps(incremental(ctx, args.n, args.incremental, args.workdir)), flush=True)
             return 0
     total = 0.0
     for name, stage in stages:
