@@ -223,3 +223,25 @@ def test_band_index_batches_match_one_sort() -> None:
     assert got == _naive_pairs(sigs, 4, 2, 5, 0)
     again = BandIndex.from_arrays(index.to_arrays())
     assert np.array_equal(again.keys, index.keys) and again.size == 400
+
+
+def test_analyze_runs_reuse_incrementally(tmp_path: Path) -> None:
+    """Through ``analyze`` and a SQLite store: the second run only adds; ``--force`` agrees."""
+    from claimtrace.pipeline import analyze
+    from claimtrace.store import open_store
+
+    pytest.importorskip("onnxruntime")
+    docs = [Document(text=d.text, source=d.source, published=d.published) for d, _ in _corpus(36, seed=8)]
+    with open_store(str(tmp_path / "c.db")) as store:
+        store.add_documents(docs[:24])
+        assert analyze(store, index=False).reuse["mode"] == "full"
+        store.add_documents(docs[24:])
+        second = analyze(store, index=False).reuse
+        assert second["mode"] == "incremental", second["reason"]
+        assert second["new_documents"] == 12 and second["old_documents_read"] < 24
+        links = store.load_reuse()
+        assert len(links) >= 5
+        forced = analyze(store, force=True, index=False).reuse
+        assert forced["mode"] == "full" and forced["reason"] == "forced"
+        assert store.load_reuse() == links
+    assert (tmp_path / "c.db.reuse-index" / "meta.json").exists()
