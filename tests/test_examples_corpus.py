@@ -125,7 +125,7 @@ def test_unrelated_stories_stay_out_of_every_narrative(export: dict[str, Any], i
 
 @pytest.mark.parametrize(
     "key",
-    [k if k not in ("02", "03") else xfail(k, CLUSTERING if k == "02" else NOT_IN_03) for k in DRONE],
+    [k if k != "02" else xfail(k, CLUSTERING) for k in DRONE],
 )
 def test_the_narrative_holds_the_document(key: str, narrative: dict[str, Any], ids: dict[str, str]) -> None:
     assert ids[key] in narrative["documents"]
@@ -164,9 +164,11 @@ def test_accused_shifts_to_talvex_systems(narrative: dict[str, Any]) -> None:
 
 STANCE_NOT_YET = {
     "02": CLUSTERING,
-    "03": NOT_IN_03,
-    "04": "stance: Brevia's reported denial ('no evidence' in Relk's words) comes out DEBUNKS",
-    "05": "stance: the Herald's loaded sentence in the Star's own voice comes out ATTRIBUTES",
+    "04": "attribution: 'Relk said Harlan had offered no evidence and called on it ...' is read as an "
+    "unattributed sentence, so its 'no evidence' counts as the Observer's own and the stance is DEBUNKS",
+    "05": "stance: the Herald's loaded sentence in the Star's own voice scores 1.0 beside the reported "
+    "Interior Ministry claim (below the decision score; 'shameless' is no loaded-framing word), so the "
+    "body model's ATTRIBUTES stands",
     "10": REPORTED_DENIAL + ": 'Brevia denies', 'has not commented' come out CONTESTS",
 }
 
