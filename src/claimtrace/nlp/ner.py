@@ -363,27 +363,29 @@ def decode(model: NerModel, s: np.ndarray) -> np.ndarray:
     first = np.maximum(first[~single] - 1, 0)
     last = np.minimum(last[~single] + 1, n - 1)
     lens = last - first + 1
-    width = int(lens.max())
+    order = np.argsort(-lens, kind="stable")  # longest first: the stretches still running are a prefix
+    first, lens = first[order], lens[order]
+    width = int(lens[0])
+    m = len(first)
+    alive = np.searchsorted(-lens, -np.arange(width), side="left")  # stretches longer than t, per t
     pos = first[:, None] + np.arange(width)[None, :]
-    active = np.arange(width)[None, :] < lens[:, None]
     x = s[np.minimum(pos, n - 1)]  # (stretches, width, labels)
     pair = _ALLOWED if model.net.trans is None else model.net.trans + _ALLOWED
-    k = len(LABELS)
-    score = x[:, 0] + pair[0][None, :]  # as if after an O
-    back = np.zeros((len(first), width, k), dtype=np.int64)
-    keep = np.broadcast_to(np.arange(k), (len(first), k))
+    score = x[:, 0] + pair[0]  # as if after an O
+    back = np.zeros((m, width, len(LABELS)), dtype=np.int64)
     for t in range(1, width):
-        cand = score[:, :, None] + pair[None, :, :]
-        arg = cand.argmax(axis=1)
-        best = cand.max(axis=1) + x[:, t]
-        on = active[:, t][:, None]
-        score = np.where(on, best, score)
-        back[:, t] = np.where(on, arg, keep)
+        r = int(alive[t])
+        cand = score[:r, :, None] + pair
+        back[:r, t] = cand.argmax(axis=1)
+        score[:r] = cand.max(axis=1) + x[:r, t]
     cur = score.argmax(axis=1)
-    out = np.empty((len(first), width), dtype=np.int64)
+    out = np.zeros((m, width), dtype=np.int64)
     for t in range(width - 1, -1, -1):
-        out[:, t] = cur
-        cur = back[np.arange(len(first)), t, cur]
+        r = int(alive[t])
+        out[:r, t] = cur[:r]
+        if t:
+            cur[:r] = back[np.arange(r), t, cur[:r]]
+    active = np.arange(width)[None, :] < lens[:, None]
     lab[pos[active]] = out[active]
     return lab
 
