@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -165,9 +166,13 @@ def run_reuse(
     version = index_version(probe, encoder)
     order = {d.id: k for k, d in enumerate(docs)}
     loaded: tuple[ReuseDetector, np.ndarray] | str = "forced" if force else "no index kept"
+    clock = time.perf_counter()
     if folder is not None and not force:
         loaded = _load(folder, state, version, encoder)
+    timing = {"index_load_s": time.perf_counter() - clock}
+    clock = time.perf_counter()
     prints = np.asarray([fingerprint(view(d.id)) for d in docs], dtype=np.uint32) if folder else None
+    timing["fingerprints_s"] = time.perf_counter() - clock
     if isinstance(loaded, tuple):
         det, old_prints = loaded
         n_old = len(det.doc_ids)
@@ -193,15 +198,29 @@ def run_reuse(
                 "groups_redescribed": regrouped,
                 "documents_read": len(reuse_docs),
             }
-            new_state = (
-                _save(folder, det, prints, version) if folder is not None and prints is not None else None
-            )
-            return ReuseRun(links, "incremental", "", stats), new_state
+            new_state = _save_timed(folder, det, prints, version, timing)
+            return ReuseRun(links, "incremental", "", {**stats, **_rounded(timing)}), new_state
     else:
         reason = loaded
     det = ReuseDetector(encoder=encoder)
     all_docs = [view(d.id) for d in docs]
     det.fit(all_docs)
     links = assign_sources(det.links(), all_docs)
-    new_state = _save(folder, det, prints, version) if folder is not None and prints is not None else None
-    return ReuseRun(links, "full", reason, dict(det.stats)), new_state
+    new_state = _save_timed(folder, det, prints, version, timing)
+    return ReuseRun(links, "full", reason, {**det.stats, **_rounded(timing)}), new_state
+
+
+def _save_timed(
+    folder: Path | None, det: ReuseDetector, prints: np.ndarray | None, version: str, timing: dict[str, float]
+) -> dict[str, Any] | None:
+    if folder is None or prints is None:
+        return None
+    clock = time.perf_counter()
+    state = _save(folder, det, prints, version)
+    timing["index_save_s"] = time.perf_counter() - clock
+    timing["index_mb"] = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+    return state
+
+
+def _rounded(timing: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in timing.items()}
