@@ -21,7 +21,7 @@ calls the same ones on its driver with candidates and embeddings computed on the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -183,6 +183,7 @@ def run_crossdoc(
             cache=vec_cache,
             previous=store.load_narratives(),
             overrides=store.list_overrides("narrative"),
+            hold=set(store.load_ratings()),  # rated narratives are held together, not dissolved
         )
         vec_cache.save()
         narratives = builder.narratives()
@@ -270,13 +271,15 @@ def narrative_stage(
     previous: list[Narrative],
     overrides: Sequence[dict[str, Any]],
     encoder: Callable[[list[str]], np.ndarray] | None = None,
+    hold: Collection[str] = (),
 ) -> NarrativeBuilder:
-    """The narratives stage: a fitted :class:`NarrativeBuilder` over the claims of ``docs``."""
+    """The narratives stage: a fitted :class:`NarrativeBuilder` over the claims of ``docs``;
+    ``hold``: narratives with analyst work, never dissolved while enough of their claims remain."""
     from claimtrace.crossdoc.narratives import NarrativeBuilder, NarrativeInput
 
     inputs = [NarrativeInput(doc=d, analysis=analyses[d.id]) for d in docs if d.id in analyses]
     return NarrativeBuilder(cache=cache, encoder=encoder).fit(
-        inputs, entities=entities, previous=previous, overrides=overrides
+        inputs, entities=entities, previous=previous, overrides=overrides, hold=hold
     )
 
 

@@ -50,9 +50,11 @@ def _doc(i: int, spec: Spec, *, edited: bool = False) -> NarrativeInput:
     return make(f"d{i}", " ".join(parts), claims, date=date, outlet=f"Outlet {spec.speaker}")
 
 
-def _fit(inputs: list[NarrativeInput], previous: list[Narrative] | None = None) -> NarrativeBuilder:
+def _fit(
+    inputs: list[NarrativeInput], previous: list[Narrative] | None = None, hold: set[str] | None = None
+) -> NarrativeBuilder:
     return NarrativeBuilder(encoder=hashing_encoder, now="2024-01-01T00:00:00+00:00").fit(
-        inputs, entities=entities(), previous=previous
+        inputs, entities=entities(), previous=previous, hold=hold or set()
     )
 
 
@@ -100,7 +102,7 @@ def test_every_vanished_id_resolves_through_events(
                 docs[i] = _doc(i, corpus[i], edited=docs[i].doc.text[:1] != "U")
         batch = docs[:end]
         rng.shuffle(batch)  # ingest order must not matter either
-        b = _fit(batch, prev)
+        b = _fit(batch, prev, hold={nid for nid, _ in ratings})
         now = {n.id: n for n in b.narratives()}
         log += b.events()
         in_any = {c for n in now.values() for c in n.claims}
@@ -219,3 +221,18 @@ def test_lineage_chain_cycles_and_inherited_ratings() -> None:
     # a merged-away id that comes back is live again
     back = successors([*log, *_stored([{"kind": "create", "narrative": "A", "from": []}])])
     assert resolve("A", back, {"A", "C"}) == ("A", [])
+
+
+def test_rated_narrative_is_held_not_dissolved() -> None:
+    """Claims that no longer cluster but carry a rating stay one narrative under their id."""
+    docs = [_doc(0, Spec(((0, -1, 40),), 0, 3)), _doc(1, Spec(((2, -1, 12),), 1, 4))]
+    claims = [c.id for d in docs for c in d.analysis.claims]
+    rated = Narrative(id="Nrated", label="", claims=claims, first_seen="2023-01-03")
+    dissolved = _fit(docs, [rated])
+    assert dissolved.narratives() == [] and [e["kind"] for e in dissolved.events()] == ["dissolved"]
+    assert dissolved.events()[0]["claims"] == {"unclustered": 2, "removed": 0}
+    kept = _fit(docs, [rated], hold={"Nrated"})
+    assert [(n.id, sorted(n.claims)) for n in kept.narratives()] == [("Nrated", sorted(claims))]
+    assert [(e["kind"], e["claims"]) for e in kept.events()] == [("held", 2)]
+    # held while enough claims remain: with one of the two documents gone it dissolves after all
+    assert [e["kind"] for e in _fit(docs[:1], [rated], hold={"Nrated"}).events()] == ["dissolved"]

@@ -4,7 +4,9 @@ A new narrative gets ``"N" + sha1(founding claim id)[:10]`` (:func:`narrative_id
 the earliest claim, :func:`founder`). Against the ``previous`` narratives, :func:`assign_ids`
 keeps ids stable: a cluster inherits the id of the previous narrative it shares most claims with;
 a previous narrative found in two clusters is a ``split`` (the larger part keeps the id), two
-previous ones in one cluster a ``merge`` (the older id is kept). Hand-written: the matching is a
+previous ones in one cluster a ``merge`` (the older id is kept). A previous narrative carrying
+analyst work that clustering would dissolve is held together instead (:func:`held`), while
+enough of its claims remain in the corpus: the analyst judged it a narrative. Hand-written: the matching is a
 small greedy assignment over claim overlaps, specific to this stage's records.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -20,7 +22,7 @@ from claimtrace.crossdoc.mutations import time_key
 from claimtrace.crossdoc.narrative_cluster import Row
 from claimtrace.model import Narrative
 
-__all__ = ["Pinned", "assign_ids", "founder", "narrative_id"]
+__all__ = ["Pinned", "assign_ids", "founder", "held", "held_events", "narrative_id"]
 
 
 class Pinned(Protocol):
@@ -147,3 +149,42 @@ def assign_ids(
             }
         )
     return final, events
+
+
+def held(
+    previous: Sequence[Narrative],
+    hold: Collection[str],
+    clusters: Sequence[Pinned],
+    present: Collection[str],
+    *,
+    min_claims: int,
+) -> list[tuple[str, set[str]]]:
+    """Previous narratives in ``hold`` none of whose claims is in ``clusters``: (id, claims in ``present``).
+
+    Only those with at least ``min_claims`` claims still present; the caller keeps each as a
+    narrative under its id (a ``held`` event, :func:`held_events`) instead of dissolving it.
+    """
+    taken = {c for cl in clusters for c in cl.claims}
+    out = []
+    for n in sorted(previous, key=lambda n: n.id):
+        if n.id in hold and not taken.intersection(n.claims):
+            here = {c for c in n.claims if c in present}
+            if len(here) >= min_claims:
+                out.append((n.id, here))
+    return out
+
+
+def held_events(kept: Sequence[tuple[str, set[str]]], *, now: str | None = None) -> list[dict[str, Any]]:
+    """One ``held`` event per narrative :func:`held` kept together."""
+    at = now or datetime.now(UTC).isoformat(timespec="seconds")
+    return [
+        {
+            "kind": "held",
+            "narrative": nid,
+            "from": [nid],
+            "at": at,
+            "by": "analyst work",
+            "claims": len(claims),
+        }
+        for nid, claims in kept
+    ]

@@ -30,7 +30,8 @@ narratives). :class:`NarrativeBuilder` follows fit/transform with explicit state
    grouped CV on Emergent train headlines (``benchmarks/emergent_narratives.py``);
 4. analyst overrides (move / merge / split, as the store returns them) are re-applied to the
    clusters after every clustering, so they survive re-analysis;
-5. ids are kept stable against ``previous`` narratives, with create / merge / split events
+5. ids are kept stable against ``previous`` narratives, with create / merge / split / dissolved
+   events; a narrative with analyst work is held together rather than dissolved
    (``narrative_ids.py``);
 6. each narrative gets a label (one short affirmative sentence, ``claim_form.canonical_statement``,
    from the most central of its claims that gives a full statement, plus key entities), a
@@ -86,7 +87,7 @@ import hashlib
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 from typing import Any
@@ -98,7 +99,7 @@ from claimtrace.crossdoc.claim_form import ClaimForm, canonical_statement, claim
 from claimtrace.crossdoc.claimvecs import ClaimVectorCache, fuse_vectors, lexical_vectors, recurring_claims
 from claimtrace.crossdoc.mutations import Carrier, SlotOccurrence, carried_by, mutation_log, time_key
 from claimtrace.crossdoc.narrative_cluster import ClaimClustering, Row
-from claimtrace.crossdoc.narrative_ids import assign_ids, narrative_id
+from claimtrace.crossdoc.narrative_ids import assign_ids, held, held_events, narrative_id
 from claimtrace.crossdoc.slots import ClaimSlots, extract_slots, named_speaker, states_something
 from claimtrace.crossdoc.stance import StanceRequest, decide_stances
 from claimtrace.crossdoc.stance_model import EMBED_DIM
@@ -251,8 +252,14 @@ class NarrativeBuilder(ClaimClustering):
         entities: Sequence[Entity] = (),
         previous: list[Narrative] | None = None,
         overrides: Sequence[dict[str, Any]] = (),
+        hold: Collection[str] = (),
     ) -> NarrativeBuilder:
-        """Cluster the claims of ``inputs``; learned state ends in ``_``."""
+        """Cluster the claims of ``inputs``; learned state ends in ``_``.
+
+        ``hold``: ids of previous narratives carrying analyst work (ratings, notes); one that the
+        clustering would dissolve is kept together while ``min_claims`` of its claims remain
+        (``narrative_ids.held``).
+        """
         clock = time.perf_counter()
         self.timings_: dict[str, float] = {}
 
@@ -314,9 +321,12 @@ class NarrativeBuilder(ClaimClustering):
         clusters = self._apply_overrides(clusters, overrides, prev, by_id)
         # a narrative needs a claim of its own: probes left alone by an override go
         clusters = [cl for cl in clusters if any(c in by_id and not by_id[c].probe for c in cl.claims)]
+        holding = held(prev, hold, clusters, by_id, min_claims=self.min_claims)
+        clusters += [_Cluster(claims, pin=nid, by_override=True) for nid, claims in holding]
         for cl in clusters:  # claims an analyst moved in were never clustered: give them slots now
             self._fill_slots(by_id[cid] for cid in cl.claims if cid in by_id)
         ids, self.events_ = assign_ids(clusters, prev, by_id, now=self.now)
+        self.events_ += held_events(holding, now=self.now)
         self.forms_: dict[str, ClaimForm] = {}  # claim id -> normal form, filled by _narrative
         self.narratives_ = [self._narrative(nid, c, by_id) for nid, c in zip(ids, clusters, strict=True)]
         lap("records")
