@@ -1,6 +1,6 @@
 """Orphaned analyst ratings after adding 10% more documents and re-analysing (issue 13, item 2).
 
-usage: python benchmarks/orphans.py [--docs DIR] [--orders 5] [--share 0.1] [--workdir DIR]
+usage: python benchmarks/orphans.py [--docs DIR] [--orders 5] [--share 0.1] [--workdir DIR] [--warm NPZ]
 
 For each of ``--orders`` random orders of the documents in ``--docs`` (default: the SemEval
 2025 task 10 English raw documents under ../shared): ingest the first 1/(1+share) of them,
@@ -8,8 +8,8 @@ For each of ``--orders`` random orders of the documents in ``--docs`` (default: 
 ratings that lead nowhere. Run through the ``claimtrace`` CLI in subprocesses, so running it
 with ``PYTHONPATH`` set to another checkout's ``src`` measures that version (a version whose
 store cannot resolve ids counts every rated id that is gone as orphaned). The claim vectors of
-the first order's first run are copied beside each later database, so only the first run
-encodes. Prints one line per order and a JSON summary: rated, gone (ids no longer live),
+the first order's first run (or ``--warm``) are copied beside each later database, so only
+the first run encodes. Prints one line per order and a JSON summary: rated, gone (ids no longer live),
 through_merge (gone, resolved to a live narrative), dissolved (gone with a dissolve event:
 reported by ``narratives list --orphans``), silent (gone with no event), orphaned (ratings
 reaching no live narrative).
@@ -87,6 +87,7 @@ def main() -> None:
     ap.add_argument(
         "--workdir", type=Path, default=None, help="keep the databases here (default: a temp dir)"
     )
+    ap.add_argument("--warm", type=Path, default=None, help="a .claimvecs.npz to start every order from")
     args = ap.parse_args()
     if not args.docs.is_dir():
         print(f"skipped: {args.docs} not found", file=sys.stderr)
@@ -96,7 +97,7 @@ def main() -> None:
     cut = round(len(files) / (1 + args.share))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="ct-orphans-"))
     work.mkdir(parents=True, exist_ok=True)
-    rows, warm = [], None
+    rows, warm = [], args.warm
     for k in range(args.orders):
         order = list(files)
         random.Random(args.seed + k).shuffle(order)
