@@ -132,3 +132,16 @@ def test_decode_gives_valid_bio(n: int, seed: int) -> None:
     for i in range(n):
         if not best[max(0, i - 3) : i + 4].any():
             assert lab[i] == 0
+
+
+def test_tagged_spans_stop_at_punctuation() -> None:
+    from claimtrace.nlp.entities import _Doc, _pieces
+
+    text = "He wrote to the Northern Statistics Bureau, the agency in St. Louis. Mr. Tam Orr replied."
+    doc = _Doc(text, split_sentences(text))
+    words = doc.toks
+    span = (words.index("Northern"), words.index("agency"), "ORG")
+    place = (words.index("St"), words.index("Louis"), "LOC")
+    person = (words.index("Mr"), words.index("Orr"), "PER")
+    got = [" ".join(words[a : b + 1]) for a, b, _t in _pieces(doc, [span, place, person])]
+    assert got == ["Northern Statistics Bureau", "St Louis", "Mr", "Tam Orr"]

@@ -436,7 +436,7 @@ _BREAKS = re.compile(r"[,;:()\[\]\"“”!?\n]|\.\s")
 
 def _pieces(doc: _Doc, tagged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Tagged spans cut where punctuation separates their words ("Service, the"), without
-    lower-case words at either end."""
+    lower-case words at either end; pieces without a capital are dropped."""
     out: list[tuple[int, int, str]] = []
     gaps, toks = doc.gaps, doc.toks
     for a, b, t in tagged:
@@ -446,13 +446,18 @@ def _pieces(doc: _Doc, tagged: list[tuple[int, int, str]]) -> list[tuple[int, in
                 lo += 1
             while hi > lo and toks[hi].islower():
                 hi -= 1
-            out.append((lo, hi, t))
+            if any(doc.capflag[lo : hi + 1]) or toks[lo][0].isdigit():
+                out.append((lo, hi, t))  # ("the agency" cut off a name is no name)
     return out
 
 
 def _initial(tok: str) -> bool:
-    """ "W" in "George W. Bush": one capital letter (its period is in the gap after it)."""
-    return len(tok) == 1 and tok.isupper()
+    """ "W" in "George W. Bush", "St" in "St. Louis": an initial or a short place prefix (its
+    period is in the gap after it)."""
+    return (len(tok) == 1 and tok.isupper()) or tok in _PLACE_PREFIXES
+
+
+_PLACE_PREFIXES = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
 
 
 def _given_names(doc: _Doc, tagged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
