@@ -171,3 +171,7 @@ def test_default_directory_missing_is_a_one_line_error(
     message = str(err.value)
     assert "\n" not in message and str(tmp_path / "attribution-encoder") in message
     assert "claimtrace attribution train --polnear DIR" in message
+    monkeypatch.setenv(ENV, encoder_tagger.DEFAULT)  # the environment variable takes "default" too
+    encoder_tagger._loaded.cache_clear()
+    with pytest.raises(ValueError, match="not an attribution encoder"):
+        encoder_tagger.active()

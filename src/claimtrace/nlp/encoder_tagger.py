@@ -358,7 +358,7 @@ class OnnxTagger(_Windowed):
 
 @lru_cache(maxsize=2)
 def _loaded(directory: str) -> EncoderTagger | OnnxTagger:
-    d = Path(directory).expanduser().resolve()
+    d = check_directory(directory).resolve()  # "default" too; a one-line error when missing
     return OnnxTagger(d) if (d / ONNX).exists() else EncoderTagger.load(d)
 
 
