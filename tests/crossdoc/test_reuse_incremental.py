@@ -186,11 +186,26 @@ def test_index_is_rebuilt_when_it_cannot_be_trusted(tmp_path: Path, monkeypatch:
     run, _ = _run(corpus, folder, {**state, "token": "other"}, stored)
     assert run.mode == "full" and "belong" in run.reason
     _, state = _run(corpus[:30], folder, None, stored)
-    # an indexed document changed: new boilerplate blanks a passage of it
-    doc = corpus[3][0]
-    doc.layers["boilerplate"] = [Span(0, 20, "boilerplate", {"reason": "test"})]
+    # an indexed document's sentences moved (another analysis): start again
+    corpus[5][1].sentences = corpus[5][1].sentences[1:]
     run, _ = _run(corpus, folder, state, stored)
-    assert run.mode == "full" and "1 indexed document(s) changed" in run.reason
+    assert run.mode == "full" and "sentence spans changed" in run.reason
+
+
+def test_new_boilerplate_in_an_indexed_document_is_matched_again(tmp_path: Path) -> None:
+    corpus = _corpus(60)
+    folder = tmp_path / "db.reuse-index"
+    stored = _Links()
+    first, state = _run(corpus[:45], folder, None, stored)
+    # blank the copied passage of a source document (as new boilerplate would)
+    link = next(x for x in first.links if x.kind == "verbatim")
+    doc = next(d for d, _ in corpus if d.id == link.a_doc)
+    doc.layers["boilerplate"] = [Span(link.a_start, link.a_end, "boilerplate", {"reason": "test"})]
+    run, state = _run(corpus, folder, state, stored)
+    assert run.mode == "incremental" and run.stats["changed_documents"] == 1
+    full, _ = _run(corpus, None, None, _Links())
+    assert run.links == full.links
+    assert not any(x.a_doc == link.a_doc and x.a_start == link.a_start for x in run.links)
 
 
 def _naive_pairs(
@@ -245,3 +260,20 @@ def test_analyze_runs_reuse_incrementally(tmp_path: Path) -> None:
         assert forced["mode"] == "full" and forced["reason"] == "forced"
         assert store.load_reuse() == links
     assert (tmp_path / "c.db.reuse-index" / "meta.json").exists()
+
+
+def test_band_index_readd_pairs_as_one_sort() -> None:
+    rng = np.random.default_rng(9)
+    sigs = rng.integers(0, 40, size=(300, 8)).astype(np.uint32)
+    sigs[50:90] = sigs[0]
+    index = BandIndex(bands=4, rows=2, window=5)
+    index.add(sigs)
+    changed = sigs.copy()
+    changed[60:70] = rng.integers(0, 40, size=(10, 8)).astype(np.uint32)
+    index.remove([(60, 70)])
+    got = {tuple(p) for p in index.readd(np.arange(60, 70), changed[60:70]).tolist()}
+    every = _naive_pairs(changed, 4, 2, 5, 0)
+    assert got == {p for p in every if 60 <= p[0] < 70 or 60 <= p[1] < 70}
+    fresh = BandIndex(bands=4, rows=2, window=5)
+    fresh.add(changed)
+    assert np.array_equal(fresh.keys, index.keys) and np.array_equal(fresh.ids, index.ids)

@@ -185,12 +185,46 @@ class BandIndex:
         sub_keys = np.concatenate([self.keys[take], new_keys])
         sub_ids = np.concatenate([self.ids[take], new_ids])
         sub = np.lexsort((sub_ids, sub_keys))
-        cand = _window_pairs(sub_keys[sub], sub_ids[sub], self.window, first_new)
+        sub_ids = sub_ids[sub]
+        cand = _window_pairs(sub_keys[sub], sub_ids, self.window, sub_ids >= first_new)
         # merge the new entries into the sorted arrays (after the old ones of the same key)
         at = np.searchsorted(self.keys, new_keys, side="right")
         self.keys = np.insert(self.keys, at, new_keys)
         self.ids = np.insert(self.ids, at, new_ids)
         return cand
+
+    def remove(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Take the items with ids in the ``[lo, hi)`` ``ranges`` out (their ids stay used)."""
+        bounds = np.asarray(sorted(ranges), dtype=np.int64).ravel()
+        inside = np.searchsorted(bounds, self.ids, side="right") % 2 == 1
+        self.keys, self.ids = self.keys[~inside], self.ids[~inside]
+
+    def readd(self, ids: np.ndarray, signatures: np.ndarray) -> np.ndarray:
+        """Put items taken out by :meth:`remove` back under new signatures; returns the pairs
+        that involve them, within ``window`` of each other in their buckets' id order (pairs that
+        the re-sorted buckets would now give between other items are not looked for)."""
+        keep = ~np.all(signatures == 0xFFFFFFFF, axis=1)
+        new_keys = band_keys(signatures[keep], self.bands, self.rows).ravel()
+        new_ids = np.repeat(np.asarray(ids, dtype=np.int64)[keep], self.bands)
+        order = np.lexsort((new_ids, new_keys))
+        new_keys, new_ids = new_keys[order], new_ids[order]
+        lo = np.searchsorted(self.keys, new_keys, side="left")
+        hi = np.searchsorted(self.keys, new_keys, side="right")
+        at = np.asarray(
+            [
+                a + int(np.searchsorted(self.ids[a:b], i))
+                for a, b, i in zip(lo.tolist(), hi.tolist(), new_ids.tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        self.keys = np.insert(self.keys, at, new_keys)
+        self.ids = np.insert(self.ids, at, new_ids)
+        uniq = np.unique(new_keys)
+        take = _ranges(
+            np.searchsorted(self.keys, uniq, side="left"), np.searchsorted(self.keys, uniq, side="right")
+        )
+        ids_in = self.ids[take]
+        return _window_pairs(self.keys[take], ids_in, self.window, np.isin(ids_in, new_ids))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The index as plain arrays (for :meth:`from_arrays`)."""
@@ -218,16 +252,17 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return starts + np.arange(total, dtype=np.int64)
 
 
-def _window_pairs(keys: np.ndarray, ids: np.ndarray, window: int, first_new: int) -> np.ndarray:
-    """Pairs of entries at most ``window`` apart in sorted order with equal keys, one id new."""
+def _window_pairs(keys: np.ndarray, ids: np.ndarray, window: int, new: np.ndarray) -> np.ndarray:
+    """Pairs of entries at most ``window`` apart in sorted order with equal keys, one of them
+    ``new`` (a mask over the entries)."""
     pairs: list[np.ndarray] = []
     for d in range(1, min(window, len(keys) - 1) + 1):
         same = keys[d:] == keys[:-d]
         if not np.any(same):  # no run of equal keys is longer than d
             break
         left, right = ids[:-d][same], ids[d:][same]
-        new = (left >= first_new) | (right >= first_new)
-        pairs.append(np.stack([left[new], right[new]], axis=1))
+        hit = new[:-d][same] | new[d:][same]
+        pairs.append(np.stack([left[hit], right[hit]], axis=1))
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     cand = np.concatenate(pairs)

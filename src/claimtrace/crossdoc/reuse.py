@@ -194,6 +194,7 @@ class ReuseDetector:
         # aligned pairs of earlier runs not yet needed (an index loaded from disk), by doc pair
         self._stored: dict[tuple[int, int], list[_Pair]] = {}
         self.touched: set[tuple[int, int]] = set()  # document pairs whose aligned pairs changed
+        self._redo_docs: set[int] = set()
         self._ann: Any = None
         self._ann_sids: list[int] = []
         self._embedded: dict[int, int] = {}  # sid -> row in the ANN index
@@ -266,17 +267,27 @@ class ReuseDetector:
         """The MinHash permutations of the sentence signatures (the Spark job signs with the same)."""
         return MinHasher(num_perm=max(self.num_perm, self.bands * self.rows))
 
-    def fit(self, docs: Sequence[ReuseDoc], *, candidates: np.ndarray | None = None) -> ReuseDetector:
+    def fit(
+        self,
+        docs: Sequence[ReuseDoc],
+        *,
+        candidates: np.ndarray | None = None,
+        redo: Sequence[ReuseDoc] = (),
+    ) -> ReuseDetector:
         """Index ``docs`` (added to those of earlier calls) and align their sentences with all indexed.
 
         ``candidates``: the LSH candidate pairs, computed elsewhere (the Spark job,
         :mod:`claimtrace.spark.reuse`), as an ``(m, 2)`` array of sentence numbers counted over
         ``docs`` in order; the signatures and band index are then skipped (a first fit only).
+        ``redo``: indexed documents whose text changed with their sentence spans unchanged (new
+        boilerplate blanked): their aligned pairs are dropped and their sentences signed and
+        matched again.
         """
         if self._hasher is None:
             self._hasher = self.hasher()
             self._index = BandIndex(bands=self.bands, rows=self.rows, window=self.window)
         assert self._index is not None
+        redo_sids = self._unindex(redo)
         first_new = len(self._sid_doc)
         # content words of every new sentence as word ids, flat, with one offset per sentence
         words: list[int] = []
@@ -311,6 +322,8 @@ class ReuseDetector:
             del sets  # at 100k documents these and the signatures hold hundreds of MB: free them early
             cand = self._index.add(sigs)
             del sigs
+            if len(redo_sids):
+                cand = np.concatenate([cand, self._resign(redo, redo_sids)])
         else:
             if first_new:
                 raise ValueError("candidates can only be given to a first fit")
@@ -324,12 +337,58 @@ class ReuseDetector:
             {(int(a), int(b)) for a, b in zip(sid_doc[cand[:, 0]], sid_doc[cand[:, 1]], strict=True)}
         )
         para = self._verify(cand)
-        context = self._extend(first_new)
+        context = self._extend(first_new, self._redo_docs)
         if self.use_embeddings:
             self._paraphrases(para, context)
         return self
 
-    def _sets(self, words: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+    def _unindex(self, redo: Sequence[ReuseDoc]) -> np.ndarray:
+        """Take ``redo``'s documents out of the band index and drop their aligned pairs; returns
+        their sentence ids (the documents keep them)."""
+        self._redo_docs = set()
+        if not redo:
+            return np.zeros(0, dtype=np.int64)
+        assert self._index is not None
+        number = {i: d for d, i in enumerate(self.doc_ids)}
+        ranges = []
+        for doc in redo:
+            d = number[doc.id]
+            lo, n = self._first_sid[d], self._n_sents(d)
+            spans = list(zip(self._span_start[lo : lo + n], self._span_end[lo : lo + n], strict=True))
+            if [tuple(x) for x in sentences_of(doc)] != spans:
+                raise ValueError(f"{doc.id}: sentence spans changed, the document cannot be re-signed")
+            self._texts[d] = doc.text
+            self._redo_docs.add(d)
+            ranges.append((lo, lo + n))
+        self._index.remove(ranges)
+        for key in [
+            k for k in [*self._pairs, *self._stored] if k[0] in self._redo_docs or k[1] in self._redo_docs
+        ]:
+            self._pairs.pop(key, None)
+            self._stored.pop(key, None)
+            self.touched.add(key)
+        self.stats["redone_documents"] += len(redo)
+        return np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in ranges])
+
+    def _resign(self, redo: Sequence[ReuseDoc], sids: np.ndarray) -> np.ndarray:
+        """Sign ``redo``'s sentences again (document frequencies are not counted twice) and put
+        them back in the band index; returns their candidate pairs."""
+        assert self._index is not None and self._hasher is not None
+        words: list[int] = []
+        offsets = [0]
+        for doc in redo:
+            for toks in sentence_words(doc.text, sentences_of(doc), self.min_words):
+                for t in toks:
+                    w = self._vocab.get(t)
+                    if w is None:
+                        w = self._vocab[t] = len(self._word_hash)
+                        self._word_hash.append(token_hash(t))
+                    words.append(w)
+                offsets.append(len(words))
+        sets = self._sets(np.asarray(words, dtype=np.int64), np.asarray(offsets, dtype=np.int64), count=False)
+        return self._index.readd(sids, self._hasher.signatures(sets))
+
+    def _sets(self, words: np.ndarray, offsets: np.ndarray, *, count: bool = True) -> list[np.ndarray]:
         """Each new sentence's shingle hashes, after updating document frequencies.
 
         Words in more than ``max_df`` of all sentences so far make unrelated sentences collide,
@@ -340,7 +399,7 @@ class ReuseDetector:
         df = np.zeros(size, dtype=np.int64)
         df[: len(self._df)] = self._df
         step = 100_000  # sentences at a time, to keep the temporary arrays small
-        for lo in range(0, n, step):
+        for lo in range(0, n if count else 0, step):
             hi = min(n, lo + step)
             chunk = words[offsets[lo] : offsets[hi]]
             sent = np.repeat(np.arange(hi - lo, dtype=np.int64), np.diff(offsets[lo : hi + 1]))
@@ -383,7 +442,7 @@ class ReuseDetector:
         self.stats["lexical_paraphrase_candidates"] += len(para)
         return para
 
-    def _extend(self, first_new: int) -> list[tuple[int, int]]:
+    def _extend(self, first_new: int, redone: set[int] | None = None) -> list[tuple[int, int]]:
         """Grow aligned runs into their neighbourhood; return the neighbour pairs left for embeddings.
 
         For every aligned pair ``(i, j)`` of a document pair involving a new document, unaligned
@@ -397,7 +456,7 @@ class ReuseDetector:
         cache: dict[int, list[str]] = {}
         r = self.context
         for (d1, d2), pairs in list(self._pairs.items()):
-            if d2 < first_new_doc:
+            if d2 < first_new_doc and not (redone and (d1 in redone or d2 in redone)):
                 continue
             done1 = {p.i for p in pairs.values()}
             done2 = {p.j for p in pairs.values()}

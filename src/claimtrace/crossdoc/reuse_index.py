@@ -177,15 +177,21 @@ def run_reuse(
         det, old_prints = loaded
         n_old = len(det.doc_ids)
         reason = ""
+        changed: list[int] = []
         if [d.id for d in docs[:n_old]] != det.doc_ids:
             reason = "indexed documents removed or reordered"
-        elif prints is not None and not np.array_equal(prints[:n_old], old_prints):
-            changed = int(np.count_nonzero(prints[:n_old] != old_prints))
-            reason = f"{changed} indexed document(s) changed (text, boilerplate, analysis or metadata)"
+        elif prints is not None:
+            changed = np.flatnonzero(prints[:n_old] != old_prints).tolist()
         if not reason:
-            reuse_docs.clear()  # the fingerprints read every document; keep only those needed now
+            keep = {docs[k].id for k in changed}
+            for doc_id in [i for i in reuse_docs if i not in keep]:
+                del reuse_docs[doc_id]  # the fingerprints read every document; keep those needed now
             det.loader = loader
-            det.fit([view(d.id) for d in docs[n_old:]])
+            try:
+                det.fit([view(d.id) for d in docs[n_old:]], redo=[view(docs[k].id) for k in changed])
+            except ValueError as exc:  # a changed document's sentences moved: start again
+                reason = f"{len(changed)} indexed document(s) changed: {exc}"
+        if not reason:
             touched = {(det.doc_ids[a], det.doc_ids[b]) for a, b in det.touched}
             fresh = det.links(only=det.touched)
             kept = [x for x in stored() if x.kind != "exact" and (x.a_doc, x.b_doc) not in touched]
@@ -193,6 +199,7 @@ def run_reuse(
             links.sort(key=lambda x: (order[x.a_doc], order[x.b_doc]))
             stats = {
                 **det.stats,
+                "changed_documents": len(changed),
                 "new_documents": len(docs) - n_old,
                 "document_pairs_changed": len(touched),
                 "groups_redescribed": regrouped,
