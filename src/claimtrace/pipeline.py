@@ -14,8 +14,10 @@
 
 Each cross-document stage is one function over plain inputs (``set_boilerplate``,
 ``reuse_stage``, ``story_stage``, ``narrative_stage``; entities are ``nlp.linking.link_entities``):
-``run_crossdoc`` calls them and writes to the store, the Spark job (:mod:`claimtrace.spark`)
-calls the same ones on its driver with candidates and embeddings computed on the executors.
+``run_crossdoc`` calls them (reuse through :func:`claimtrace.crossdoc.reuse_index.run_reuse`, the
+same detector fitted on the new documents only) and writes to the store, the Spark job
+(:mod:`claimtrace.spark`) calls the same ones on its driver with candidates and embeddings
+computed on the executors.
 """
 
 from __future__ import annotations
