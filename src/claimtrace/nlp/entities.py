@@ -485,8 +485,23 @@ def _given_names(doc: _Doc, tagged: list[tuple[int, int, str]]) -> list[tuple[in
             and all(toks[k].isalpha() for k in range(a, b + 1))
         ):
             t = "PER"  # "Olga Varnik" tagged ORG; "its press officer, Ivo Lenk"
+        elif t == "ORG" and a == b and _says(doc, b) and toks[a].istitle() and toks[a].isalpha():
+            t = "PER"  # "..., Varnik said": a surname that speaks
         out.append((a, b, t))
     return out
+
+
+_SAY = frozenset({"said", "says", "told", "added", "wrote", "argued", "insisted", "stressed"})
+
+
+def _says(doc: _Doc, j: int) -> bool:
+    """Token ``j`` is followed by a verb of saying and comes after a comma or a sentence start."""
+    return (
+        j + 1 < doc.n
+        and doc.lows[j + 1] in _SAY
+        and doc.plain_gap(j, j + 1)
+        and (j in doc.initial or doc.gaps[j].strip() == ",")
+    )
 
 
 def _agree(
