@@ -1,6 +1,6 @@
 """Entity noise on real articles: the SemEval-2025 task 10 EN raw documents through ``find_mentions``.
 
-usage: python benchmarks/entities_semeval.py [--root ../shared/benchdata/semeval2025_task10/train_dec2024_release_EN]
+usage: python benchmarks/entities_semeval.py [--root DIR]  (default: the shared train_dec2024_release_EN)
 
 Prints one JSON line: documents, mentions, distinct keys, the mentions whose text is one of the
 noise cases of issue 11 ("It", "I'm", "We're", "Declares That", "Sun"), single-word mentions
