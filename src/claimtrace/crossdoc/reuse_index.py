@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from claimtrace.crossdoc.boilerplate import boilerplate_spans
 from claimtrace.crossdoc.provenance import PROVENANCE_VERSION, assign_sources, update_sources
 from claimtrace.crossdoc.reuse import REUSE_VERSION, ReuseDetector, ReuseDoc
 from claimtrace.model import DocAnalysis, Document, ReuseLink
@@ -44,7 +45,7 @@ from claimtrace.model import DocAnalysis, Document, ReuseLink
 __all__ = ["INDEX_STATE_KEY", "ReuseRun", "fingerprint", "index_dir", "index_version", "run_reuse"]
 
 INDEX_STATE_KEY = "reuse.index"
-INDEX_FORMAT = "reuse-index.v1"
+INDEX_FORMAT = "reuse-index.v2"  # v2: fingerprints over the boilerplate spans, not the masked text
 _ARRAYS, _ANN, _META = "arrays.npz", "ann.bin", "meta.json"
 
 
@@ -86,11 +87,15 @@ def index_version(detector: ReuseDetector, encoder: Any = None) -> str:
     return "|".join([INDEX_FORMAT, REUSE_VERSION, PROVENANCE_VERSION, params, scorer, enc])
 
 
-def fingerprint(doc: ReuseDoc) -> int:
-    """A 32-bit digest of what the reuse stage and provenance read from one document."""
+def fingerprint(doc: Document, analysis: DocAnalysis | None) -> int:
+    """A 32-bit digest of what the reuse stage and provenance read from one document: its text
+    and boilerplate spans (the masked text, without masking it), sentences, claims' spans and
+    speakers, date, credits and outlet."""
     crc = zlib.crc32(doc.text.encode("utf-8", "surrogatepass"))
-    claims = [(c.content_start, c.content_end, c.speaker_key) for c in doc.claims]
-    rest = repr((doc.sentences, doc.published, list(doc.credits), doc.outlet, claims))
+    spans = [(s.start, s.end) for s in boilerplate_spans(doc)]
+    sents, claims = (analysis.sentences, analysis.claims) if analysis else ([], [])
+    speakers = [(c.content_start, c.content_end, c.speaker_key) for c in claims]
+    rest = repr((spans, sents, doc.published, doc.credits, doc.outlet, speakers))
     return zlib.crc32(rest.encode("utf-8", "surrogatepass"), crc)
 
 
@@ -171,7 +176,9 @@ def run_reuse(
         loaded = _load(folder, state, version, encoder)
     timing = {"index_load_s": time.perf_counter() - clock}
     clock = time.perf_counter()
-    prints = np.asarray([fingerprint(view(d.id)) for d in docs], dtype=np.uint32) if folder else None
+    prints = (
+        np.asarray([fingerprint(d, analyses.get(d.id)) for d in docs], dtype=np.uint32) if folder else None
+    )
     timing["fingerprints_s"] = time.perf_counter() - clock
     if isinstance(loaded, tuple):
         det, old_prints = loaded
@@ -183,9 +190,6 @@ def run_reuse(
         elif prints is not None:
             changed = np.flatnonzero(prints[:n_old] != old_prints).tolist()
         if not reason:
-            keep = {docs[k].id for k in changed}
-            for doc_id in [i for i in reuse_docs if i not in keep]:
-                del reuse_docs[doc_id]  # the fingerprints read every document; keep those needed now
             det.loader = loader
             try:
                 det.fit([view(d.id) for d in docs[n_old:]], redo=[view(docs[k].id) for k in changed])
