@@ -129,22 +129,40 @@ def type_features(word: str, lists: tuple[frozenset[str], ...]) -> tuple[list[in
 
 @dataclass
 class NerModel:
-    """Hashed embeddings (BUCKETS x E), flag and vector projections (to E), and the network."""
+    """Hashed embeddings (BUCKETS x E), flag and vector projections (to E), and the network.
+
+    ``emb`` is float32 while training; the shipped model keeps it int8 (times ``emb_scale``), as
+    in the file: a type's rows are summed as integers and scaled once (about 8 MB, not 32).
+    """
 
     emb: np.ndarray
     w_flags: np.ndarray
     w_vec: np.ndarray
     net: Net
+    emb_scale: float = 1.0
 
     @property
     def width(self) -> int:
         return int(self.emb.shape[1])
 
+    def embed(self, feats: list[int]) -> np.ndarray:
+        """The summed embedding rows of one word type's feature buckets (float32)."""
+        rows = self.emb[feats]
+        if rows.dtype == np.int8:
+            out: np.ndarray = rows.sum(axis=0, dtype=np.int32).astype(np.float32) * np.float32(self.emb_scale)
+            return out
+        summed: np.ndarray = rows.sum(axis=0)
+        return summed
+
     def arrays(self) -> dict[str, np.ndarray]:
         """The weights as named arrays (embeddings int8 with one scale)."""
-        scale = float(np.abs(self.emb).max()) / 127 or 1.0
+        if self.emb.dtype == np.int8:
+            emb, scale = self.emb, self.emb_scale
+        else:
+            scale = float(np.abs(self.emb).max()) / 127 or 1.0
+            emb = np.round(self.emb / scale).astype(np.int8)
         return {
-            "emb": np.round(self.emb / scale).astype(np.int8),
+            "emb": emb,
             "emb_scale": np.array([scale], dtype=np.float32),
             "w_flags": self.w_flags.astype(np.float16),
             "w_vec": self.w_vec.astype(np.float16),
@@ -156,12 +174,12 @@ class NerModel:
 
     @classmethod
     def from_arrays(cls, z: dict[str, np.ndarray]) -> NerModel:
-        emb = z["emb"].astype(np.float32) * np.float32(z["emb_scale"][0])
         return cls(
-            emb,
+            np.ascontiguousarray(z["emb"], dtype=np.int8),
             z["w_flags"].astype(np.float32),
             z["w_vec"].astype(np.float32),
             Net.from_arrays(z),
+            float(z["emb_scale"][0]),
         )
 
 
@@ -193,7 +211,7 @@ class _Types:
             self.ids.clear()
         feats, flags = type_features(word, self.lists)
         m = self.model
-        v = m.emb[feats].sum(axis=0) + np.asarray(flags, dtype=np.float32) @ m.w_flags
+        v = m.embed(feats) + np.asarray(flags, dtype=np.float32) @ m.w_flags
         table = wordvec.word_classes()
         if table is not None:
             v += table.vector(_bare(word)[0]) @ m.w_vec
