@@ -51,7 +51,8 @@ narratives) first over ``--n`` documents from scratch, then over ``--n`` + K wit
 first run left (reuse index, story clusterer, previous narratives, warm claim-vector cache), then
 over the same ``--n`` + K from scratch (cold: no index, fresh clusterer, cold cache). It prints
 each run's stage times, the incremental run's share of the full one, and how far the incremental
-reuse links agree with the full run's (identical links, document pairs). With ``--reuse-only``
+reuse links agree with the full run's (identical links, document pairs; the links that differ go
+to ``incremental-diff.json`` in the work dir). With ``--reuse-only``
 the runs hold the boilerplate refit and the reuse stage alone.
 """
 
@@ -555,6 +556,8 @@ def incremental(ctx: dict[str, Any], n: int, k: int, workdir: Path) -> dict[str,
         return (x.a_doc, x.a_start, x.a_end, x.b_doc, x.b_start, x.b_end, x.kind, x.score, x.source, x.group)
 
     a, b = {key(x) for x in out2["links"]}, {key(x) for x in out3["links"]}
+    diff = {"incremental_only": sorted(a - b), "full_only": sorted(b - a)}
+    (workdir / "incremental-diff.json").write_text(json.dumps(diff, indent=1), encoding="utf-8")
     pa, pb = {x[0::3][:2] for x in a}, {x[0::3][:2] for x in b}
     return {
         "n": n,
