@@ -145,3 +145,8 @@ def test_tagged_spans_stop_at_punctuation() -> None:
     person = (words.index("Mr"), words.index("Orr"), "PER")
     got = [" ".join(words[a : b + 1]) for a, b, _t in _pieces(doc, [span, place, person])]
     assert got == ["Northern Statistics Bureau", "St Louis", "Mr", "Tam Orr"]
+
+
+def test_a_name_after_through_or_port_of_is_a_place() -> None:
+    text = "Crates were moved through Velsa at night. Officials said the port of Velsa would close."
+    assert {ty for t, ty in _ms(text) if t == "Velsa"} == {"LOC"}

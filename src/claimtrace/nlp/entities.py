@@ -115,6 +115,7 @@ def find_mentions(
         for k in range(m.ti, m.tj + 1):
             covered[k] = 1
     ms.extend(_tagged_names(doc, gaz, tagged, covered))
+    _places(doc, ms)
     ms.sort(key=_START)
     _resolve_surnames(doc, ms)
     aliases = _acronym_definitions(doc, gaz, ms)
@@ -604,6 +605,26 @@ def _tagged_names(
                 _M(start, end, k, k, "name:" + doc.norm(k), doc.text[start:end], "OTHER", source="name")
             )
     return out
+
+
+_PLACE_PREPS = frozenset({"through", "via", "across", "into", "near", "outside", "inside", "throughout"})
+_PLACE_NOUNS = frozenset({"port", "city", "town", "village", "province", "region", "district", "island"})
+
+
+def _places(doc: _Doc, ms: list[_M]) -> None:
+    """A one-word name the document puts after "through" or "the port of" is a place: every
+    mention of it that the tagger typed as a person or left untyped becomes LOC."""
+    lows = doc.lows
+    keys = set()
+    for m in ms:
+        if m.source == "name" and m.ti == m.tj and m.type in ("PERSON", "OTHER") and m.ti > 1:
+            before = lows[m.ti - 1]
+            if before in _PLACE_PREPS or (before == "of" and lows[m.ti - 2] in _PLACE_NOUNS):
+                keys.add(m.key)
+    if keys:
+        for m in ms:
+            if m.key in keys and m.source == "name" and m.ti == m.tj and m.type in ("PERSON", "OTHER"):
+                m.type = "LOC"
 
 
 def _function_word(tok: str, low: str) -> bool:
