@@ -742,7 +742,7 @@ def _descriptors(doc: _Doc, gaz: Gazetteer, ms: list[_M]) -> list[_M]:
             if qual and not qcountry:
                 q = gaz.lookup(qual)
                 qcountry = q.id if q is not None and q.kind == "country" else (q.country if q else None)
-            n = _bisect_left(starts, start)
+            n = bisect.bisect_left(starts, start)
             ante = _appositive(text, ms, n, d.end()) if person else None
             if ante is None:
                 ante = _antecedent(ms[:n], person, _KINDS_FOR.get(d.group(2).lower(), set()), qcountry)
@@ -752,12 +752,6 @@ def _descriptors(doc: _Doc, gaz: Gazetteer, ms: list[_M]) -> list[_M]:
                 _M(start, d.end(), 0, 0, ante.key, ante.name, ante.type, ante.kind, ante.country, "desc")
             )
     return out
-
-
-def _bisect_left(a: list[int], x: int) -> int:
-    import bisect
-
-    return bisect.bisect_left(a, x)
 
 
 _APPOSITION_GAP = re.compile(r"(?:\s+(?:of|for|at|in|to)\s+[^,.;:!?“”\"]{1,70})?,?\s*")
