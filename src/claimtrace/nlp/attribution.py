@@ -481,10 +481,10 @@ def _line_cues(doc: _Doc, atts: list[Attribution]) -> list[Attribution]:
     cue, the name the source, the rest of the line the content) and ``“...” — Ada Morn
     (@adamorn)`` / a line ``- Ada Morn.`` after a quotation (a signed tweet or quote: the dash
     is the cue, the text before it on the line, else the paragraph before, the content). Only
-    lines on which the tagger found no cue.
+    lines on which the tagger found no relation with content; its content-less ones there give way.
     """
     text = doc.text
-    cue_starts = sorted(a.cue[0] for a in atts)
+    cue_starts = sorted(a.cue[0] for a in atts if a.content)
     out = list(atts)
     prev: tuple[int, int] | None = None  # the previous non-empty line
     for m in re.finditer(r"[^\n]+", text):
@@ -497,6 +497,7 @@ def _line_cues(doc: _Doc, atts: list[Attribution]) -> list[Attribution]:
         if att is not None:
             if _quoted_share(doc, att.content) >= 0.5:
                 att.kind = "direct"
+            out = [a for a in out if a.content or not s <= a.cue[0] < e]  # the tagger's cue without content
             out.append(att)
     out.sort(key=lambda a: a.cue[0])
     return out
