@@ -464,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--out", default=str(lexicon_path()))
     tr.add_argument("--model-out", default=None, help="tagger weights (default: data/attribution_tagger.npz)")
     tr.add_argument("--lexicon-only", action="store_true", help="rebuild the cue lexicon only")
+    tr.add_argument("--short", type=int, default=0, help="short excerpts per article for the network")
     args = ap.parse_args(argv)
     if args.cmd == "eval":
         res = evaluate_polnear(args.directory, limit=args.limit)
@@ -484,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     cues.learned_forms.cache_clear()
     built = wordvec.build_word_classes()
     print(f"wrote word classes of {built['pieces']} MiniLM pieces to {built['path']}")
-    summary = train_tagger(args.directory, out=args.model_out)
+    summary = train_tagger(args.directory, out=args.model_out, short=args.short)
     print(f"trained the attribution tagger on {summary['articles']} articles: {summary['path']}")
     return 0
 
