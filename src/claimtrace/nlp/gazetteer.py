@@ -6,7 +6,7 @@ Each line of a gazetteer file is one entry::
      "aliases": ["Foreign Intelligence Service", "SVR"], "country": "russia", "kind": "intelligence"}
 
 Fields: ``id`` (unique, used in the key ``gaz:<id>``), ``name`` (display name), ``type``
-(PERSON/ORG/GPE/LOC/OTHER), ``aliases``; optional ``demonyms`` (``Russian``), ``country``
+(PERSON/ORG/GPE/LOC/NORP/OTHER), ``aliases``; optional ``demonyms`` (``Russian``), ``country``
 (the id of the country an organisation belongs to: lets "the Russian Foreign Ministry" pick the
 Russian one of several foreign ministries), ``parent``, ``capital_of`` (a capital city: used as
 a metonym of its country, "Moscow said"), ``kind`` (a class such as ``intelligence``,
@@ -38,7 +38,7 @@ __all__ = ["STAGE_VERSION", "GazEntry", "Gazetteer", "default_gazetteer", "token
 STAGE_VERSION = "gazetteer.v2"
 
 _ALIAS_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[\w]+(?:[-'’][\w]+)*")
-_TYPES = {"PERSON", "ORG", "GPE", "LOC", "OTHER"}
+_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER"}
 
 
 def tokenize_alias(alias: str) -> tuple[str, ...]:

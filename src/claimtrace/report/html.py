@@ -44,7 +44,7 @@ from claimtrace.report.details import carried_summary, mutation_value
 from claimtrace.report.highlight import Mark, highlight
 
 _KINDS = {"exact", "verbatim", "near", "paraphrase"}
-_TYPES = {"PERSON", "ORG", "GPE", "LOC", "OTHER"}
+_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER"}
 
 
 def _e(value: Any) -> str:

@@ -175,7 +175,7 @@ def corpus_router(cat: Catalog) -> APIRouter:
         offset: Offset = 0,
         limit: Limit = 50,
         entity_type: Annotated[
-            Literal["PERSON", "ORG", "GPE", "LOC", "OTHER"] | None,
+            Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER"] | None,
             Query(alias="type", description="Entity type."),
         ] = None,
         q: Annotated[str | None, Query(description="Name or alias contains this (any case).")] = None,

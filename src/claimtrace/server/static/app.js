@@ -376,7 +376,7 @@ async function entitiesList(params) {
   const type = params.get("type") || "";
   const data = await api(`/api/entities?limit=${PAGE}&offset=${offset}${type ? `&type=${enc(type)}` : ""}`);
   const sel = h("select", { "aria-label": "Type", onchange: () => { location.hash = `#/entities?type=${enc(sel.value)}`; } },
-    ["", "PERSON", "ORG", "GPE", "LOC", "OTHER"].map((t) => h("option", { value: t, selected: t === type }, t || "All types")));
+    ["", "PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER"].map((t) => h("option", { value: t, selected: t === type }, t || "All types")));
   render(h("h1", {}, "Entities"), h("div", { class: "filters" }, sel),
     table(["Name", "Type", "Aliases", "Mentions", "Documents"], data.items.map((e) => [entityLink(e.id, e.name), e.type, e.aliases.join(", "), fmt(e.mentions), fmt(e.documents)]), [3, 4]),
     pager(data, (off) => { location.hash = `#/entities?type=${enc(type)}&offset=${off}`; }));
