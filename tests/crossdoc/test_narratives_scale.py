@@ -35,7 +35,9 @@ def test_states_something_tells_statements_from_fragments() -> None:
 def test_fragment_claims_neither_found_nor_join() -> None:
     frag = make(
         "g1",
-        "Agency X said Country Y trains mercenaries at Base Z, before deploying to the front in Norland.",
+        # two sentences: a one-sentence document is a headline, embedded whole (test_narratives_headlines)
+        "Agency X said Country Y trains mercenaries at Base Z, before deploying to the front in Norland. "
+        "It gave no dates.",
         [
             {"content": "Country Y trains mercenaries at Base Z", "speaker": "Agency X", "cue": "said"},
             {"content": "deploying to the front in Norland", "speaker": "Agency X", "cue": "said"},

@@ -355,8 +355,14 @@ class NarrativeBuilder(ClaimClustering):
         for i, inp in enumerate(self.inputs_):
             text, an = inp.doc.text, inp.analysis
             head_end = (headline_span(text) or (0, -1))[1]
-            one_line = head_end > 0 and not text[head_end:].strip()
+            # a one-line document of one sentence (a headline, a short post); a one-line
+            # paragraph of several sentences keeps per-claim content vectors
+            one_line = head_end > 0 and not text[head_end:].strip() and len(an.sentences) <= 1
             first = len(rows)
+            # the headline's claim is its first one; a second claim on the line (a clause after
+            # it, "..., before deploying to ...") gets no headline licence
+            on_line = [c for c in an.claims if c.content_end <= head_end]
+            head_claim = min(on_line, key=lambda c: c.content_start) if on_line else None
             for c in an.claims:
                 cid = c.id or f"{inp.doc.id}:{c.start}-{c.end}"
                 content = text[c.content_start : c.content_end].strip()
@@ -367,7 +373,7 @@ class NarrativeBuilder(ClaimClustering):
                     content = text[c.start : c.end].strip()
                 inside = [m for m in an.mentions if c.content_start <= m.start and m.end <= c.content_end]
                 # a headline (or one-line post) states the outlet's claim even without a name in it
-                on_head = c.content_end <= head_end
+                on_head = c is head_claim
                 eligible = (
                     nwords >= self.min_words
                     # a headline has nothing before it to point back to: "This Man Paid Off ..." is

@@ -368,6 +368,12 @@ def _find_targets(
                 "to",
                 "for",
                 "with",
+                # a second prepositional phrase is not the target ("to X through the port of Y")
+                "through",
+                "via",
+                "across",
+                "from",
+                "by",
             }:
                 stop = ws
                 break
