@@ -18,8 +18,9 @@ Speaker resolution (``Claim.speaker_key``):
    else the most recent ORG mention outside quotations.
 
 Chains such as "..., the statement said, AGENCY reported" and "X said Y, AGENCY reported" keep
-the reporting agency in ``Claim.via``. Sentences in the outlet's own voice that carry a checkable fact (a number, a
-date, or a named entity with a verb) and overlap no attribution become ``unattributed`` claims.
+the reporting agency in ``Claim.via``. Sentences in the outlet's own voice that carry a
+checkable fact (a number, a date, or a named entity with a verb) and overlap no attribution
+become ``unattributed`` claims.
 An outlet-voiced sentence leading into "According to S, ..." in its paragraph is S's claim. A
 headline (or one-line post) yields its claim through :mod:`claimtrace.nlp.headlines`
 ("Report: X" -> X, ``according_to``), replacing the tagger's fragments of it.
