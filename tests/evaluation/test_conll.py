@@ -137,3 +137,20 @@ def test_dev_f1_floor() -> None:
 
 FLOOR_TYPED = 0.85
 FLOOR_UNTYPED = 0.91
+
+
+def test_training_on_the_fixture_gives_a_loadable_tagger(conll_file: Path, tmp_path: Path) -> None:
+    """conll_train end to end on the invented fixture: trains, saves, loads, tags every token."""
+    pytest.importorskip("torch")
+    from claimtrace.evaluation.conll_train import train
+    from claimtrace.nlp import ner
+
+    docs = read_conll(conll_file)
+    model = train(docs, epochs=30, seed=0)
+    out = tmp_path / "ner.npz"
+    model.save(out)
+    loaded = ner.load_model(str(out))
+    assert loaded is not None
+    # the learned parameters round-trip exactly
+    for key, value in model.arrays().items():
+        assert (loaded.arrays()[key] == value).all(), key

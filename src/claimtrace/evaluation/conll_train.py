@@ -24,7 +24,7 @@ import numpy as np
 from claimtrace.errors import require
 from claimtrace.evaluation.conll import ConllDoc, read_conll
 from claimtrace.nlp import ner, wordvec
-from claimtrace.nlp.tagger_model import Net
+from claimtrace.nlp.tagger_model import net_from_torch, shifted_labels
 
 _N = len(ner.LABELS)
 _WORD_TEMPLATES = (0, 1)  # the exact and lower-case word features (dropped at random)
@@ -166,25 +166,12 @@ def train(
     def a(t: Any) -> np.ndarray:
         return np.asarray(t.detach().numpy(), dtype=np.float32)
 
-    convs = [
-        (d, a(c.weight).transpose(2, 1, 0).reshape(3 * hidden, hidden), a(c.bias))
-        for d, c in zip(dilations, net.convs, strict=True)
-    ]
-    head = Net(
-        a(net.inp.weight).T, a(net.inp.bias), convs, a(net.out.weight).T, a(net.out.bias), 0.0, a(net.trans)
-    )
+    head = net_from_torch(net, dilations, hidden, temp=0.0, trans=net.trans)
     return ner.NerModel(a(net.emb.weight), a(net.flags.weight).T, a(net.vec.weight).T, head)
 
 
 def _shifted(y: np.ndarray, by: int) -> np.ndarray:
-    """Each token's neighbour label ``by`` positions back (1) or ahead (-1); ``_N`` where none."""
-    out = np.full_like(y, _N)
-    if by > 0:
-        out[:, by:] = y[:, :-by]
-    else:
-        out[:, :by] = y[:, -by:]
-    out[out < 0] = _N
-    return out
+    return shifted_labels(y, by, _N)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,6 +30,7 @@ import numpy as np
 from claimtrace.errors import require
 from claimtrace.evaluation.polnear import GoldArticle, GoldRelation, load_polnear
 from claimtrace.nlp import tagger
+from claimtrace.nlp.tagger_model import net_from_torch, shifted_labels
 
 _ROLE_CODE = {"source": tagger.SRC, "cue": tagger.CUE, "content": tagger.CON}
 
@@ -242,33 +243,13 @@ def _train_net(
             group["lr"] *= decay
     net.eval()
 
-    def a(t: Any) -> np.ndarray:
-        return np.asarray(t.detach().numpy(), dtype=np.float32)
-
-    convs = [
-        (d, a(c.weight).transpose(2, 1, 0).reshape(3 * hidden, hidden), a(c.bias))
-        for d, c in zip(dilations, net.convs, strict=True)
-    ]
-    return tagger.Net(
-        a(net.inp.weight).T,
-        a(net.inp.bias),
-        convs,
-        a(net.out.weight).T,
-        a(net.out.bias),
-        float(net.temp.detach()),
-        a(net.trans) if pair_weight else None,
+    return net_from_torch(
+        net, dilations, hidden, temp=float(net.temp.detach()), trans=net.trans if pair_weight else None
     )
 
 
 def _shifted(y: np.ndarray, by: int) -> np.ndarray:
-    """Each token's neighbour label ``by`` positions back (1) or ahead (-1); ``len(LABELS)`` where none."""
-    out = np.full_like(y, len(tagger.LABELS))
-    if by > 0:
-        out[:, by:] = y[:, :-by]
-    else:
-        out[:, :by] = y[:, -by:]
-    out[out < 0] = len(tagger.LABELS)
-    return out
+    return shifted_labels(y, by, len(tagger.LABELS))
 
 
 def train_tagger(

@@ -23,7 +23,7 @@ from claimtrace.nlp.sentences import STAGE_VERSION as _SENT_V
 from claimtrace.nlp.sentences import split_sentences
 from claimtrace.nlp.tagger import MODEL_VERSION as _TAGGER_V
 
-ATTRIBUTION_VERSION = "attribution.v6"
+ATTRIBUTION_VERSION = "attribution.v7"
 HEDGES_VERSION = "hedges.v1"
 
 STAGE_VERSIONS: dict[str, str] = {

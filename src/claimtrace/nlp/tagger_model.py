@@ -167,6 +167,40 @@ class Net:
         return cls(f("n_w_in"), f("n_b_in"), convs, f("n_w_out"), f("n_b_out"), float(z["n_temp"][0]), trans)
 
 
+def net_from_torch(net: Any, dilations: Any, hidden: int, *, temp: float, trans: Any = None) -> Net:
+    """A :class:`Net` from a trained torch module with ``inp``, ``convs`` and ``out`` layers
+    (the training code of the attribution and entity taggers); ``trans`` a torch tensor or None."""
+
+    def a(t: Any) -> np.ndarray:
+        return np.asarray(t.detach().numpy(), dtype=np.float32)
+
+    convs = [
+        (d, a(c.weight).transpose(2, 1, 0).reshape(3 * hidden, hidden), a(c.bias))
+        for d, c in zip(dilations, net.convs, strict=True)
+    ]
+    return Net(
+        a(net.inp.weight).T,
+        a(net.inp.bias),
+        convs,
+        a(net.out.weight).T,
+        a(net.out.bias),
+        temp,
+        None if trans is None else a(trans),
+    )
+
+
+def shifted_labels(y: np.ndarray, by: int, none: int) -> np.ndarray:
+    """Each token's neighbour label ``by`` positions back (1) or ahead (-1); ``none`` where
+    there is none (past the edges or padding, a negative label)."""
+    out = np.full_like(y, none)
+    if by > 0:
+        out[:, by:] = y[:, :-by]
+    else:
+        out[:, :by] = y[:, -by:]
+    out[out < 0] = none
+    return out
+
+
 @dataclass
 class Model:
     """Two weight matrices (DIM x labels) and their biases.
