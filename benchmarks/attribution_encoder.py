@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
 
         examples = [(a.text, char_roles(a)) for a in train]
         info = enc.fine_tune(
-            examples, epochs=args.epochs, lr=args.lr, batch=args.batch, minutes=args.minutes,
+            examples,
+            epochs=args.epochs,
+            lr=args.lr,
+            batch=args.batch,
+            minutes=args.minutes,
             progress=progress,
         )
         print(f"fine-tuned on {len(train)} articles: {info}", flush=True)

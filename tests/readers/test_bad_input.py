@@ -75,8 +75,10 @@ def test_malformed_feed(tmp_path: Path) -> None:
 def _read_all(p: Path) -> tuple[list[str], list[str]]:
     """(skipped-line reports, document texts) from iter_documents."""
     items = list(iter_documents([str(p)]))
-    return ([str(i) for i in items if isinstance(i, ReadFailure)],
-            [i.text for i in items if not isinstance(i, ReadFailure)])
+    return (
+        [str(i) for i in items if isinstance(i, ReadFailure)],
+        [i.text for i in items if not isinstance(i, ReadFailure)],
+    )
 
 
 def test_jsonl_bad_line_is_skipped_alone(tmp_path: Path) -> None:
@@ -96,7 +98,7 @@ def test_jsonl_not_an_object(tmp_path: Path) -> None:
     problems, texts = _read_all(p)
     assert texts == ["ok."] and problems == [f"{p}:2: expected a JSON object, got list"]
     only_bad = tmp_path / "all-bad.jsonl"
-    only_bad.write_text("\"a string\"\n{oops\n", encoding="utf-8")
+    only_bad.write_text('"a string"\n{oops\n', encoding="utf-8")
     _fails(only_bad, "malformed JSONL at line 1: expected a JSON object, got str")
 
 

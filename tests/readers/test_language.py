@@ -14,31 +14,31 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "readers"
 
 SENTENCES = {
     "en": "The harbour board said on Monday that the quay would reopen in June, and that the work had "
-          "been delayed by storms which hit the coast after the vote.",
+    "been delayed by storms which hit the coast after the vote.",
     "fr": "Le conseil municipal a voté pour la nouvelle piste cyclable, qui sera ouverte au public dans "
-          "trois mois selon la mairie, avec une aide de la région.",
+    "trois mois selon la mairie, avec une aide de la région.",
     "de": "Der Stadtrat hat am Montag beschlossen, dass die neue Brücke über den Fluss nicht vor dem "
-          "Sommer fertig wird, weil die Arbeiten auch im Winter ruhen.",
+    "Sommer fertig wird, weil die Arbeiten auch im Winter ruhen.",
     "es": "El ayuntamiento aprobó el lunes el nuevo plan de transporte, que según los vecinos llega "
-          "tarde y es muy caro para las familias de la ciudad.",
+    "tarde y es muy caro para las familias de la ciudad.",
     "it": "Il consiglio comunale ha approvato il piano per la nuova biblioteca, che sarà aperta anche "
-          "alla domenica, secondo il sindaco della città.",
+    "alla domenica, secondo il sindaco della città.",
     "pt": "A câmara municipal aprovou o novo plano de transportes, que não agrada aos moradores, e as "
-          "obras começam em maio com um custo de dois milhões.",
+    "obras começam em maio com um custo de dois milhões.",
     "nl": "De gemeenteraad heeft het nieuwe plan voor de haven goedgekeurd, maar de bewoners zijn er "
-          "niet blij mee omdat het werk ook in de zomer doorgaat.",
+    "niet blij mee omdat het werk ook in de zomer doorgaat.",
     "pl": "Rada miasta zatwierdziła w poniedziałek plan budowy nowego mostu, ale mieszkańcy mówią, że "
-          "jest on zbyt drogi i nie rozwiąże problemu korków.",
+    "jest on zbyt drogi i nie rozwiąże problemu korków.",
     "tr": "Belediye meclisi yeni köprü için planı onayladı, ancak mahalle sakinleri projenin çok pahalı "
-          "olduğunu ve trafik sorununu çözmeyeceğini söyledi.",
+    "olduğunu ve trafik sorununu çözmeyeceğini söyledi.",
     "ru": "Городской совет в понедельник утвердил план строительства нового моста, однако жители "
-          "считают, что он слишком дорогой и не решит проблему пробок. Работы начнутся только после "
-          "выборов, если их одобрит область.",
+    "считают, что он слишком дорогой и не решит проблему пробок. Работы начнутся только после "
+    "выборов, если их одобрит область.",
     "ar": "قال المتحدث باسم الحكومة إن المدينة ستفتح الجسر الجديد في الصيف المقبل بعد انتهاء الأعمال.",
     "fa": "سخنگوی دولت گفت که پل جدید در تابستان آینده باز می\u200cشود و کار ساخت آن پیش از موعد تمام شد.",
     "zh": "市政府星期一表示，新桥将于明年夏天开放，工程比原计划提前完成。",
     "uk": "Міська рада в понеділок затвердила план будівництва нового мосту, але мешканці кажуть, що "
-          "він занадто дорогий і не вирішить проблему заторів.",
+    "він занадто дорогий і не вирішить проблему заторів.",
 }
 
 

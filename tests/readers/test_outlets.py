@@ -65,7 +65,10 @@ def test_not_outlet_marker(line: str) -> None:
 @pytest.mark.parametrize(
     ("line", "url"),
     [
-        ("URL: https://www.quayside-times.example/2023/04/02/fares", "https://www.quayside-times.example/2023/04/02/fares"),
+        (
+            "URL: https://www.quayside-times.example/2023/04/02/fares",
+            "https://www.quayside-times.example/2023/04/02/fares",
+        ),
         ("https://hollin.example/a?b=1", "https://hollin.example/a?b=1"),
         ("<https://hollin.example/x>", "https://hollin.example/x"),
         ("Original URL: http://news.westmark.example/x", "http://news.westmark.example/x"),
@@ -243,15 +246,35 @@ def test_cli_outlet_options(tmp_path: Path) -> None:
 
 def test_directory_walk_skips_non_articles(tmp_path: Path) -> None:
     names = [
-        "README.md", "LICENSE", "CHANGELOG.txt", "notes.jsonl", "data.json", "story.html", "story.json",
-        "clip.info.json", "clip.txt", "logo.png", "claimtrace.db", "claimtrace.db-wal", "run.log",
-        "article.md", "readme-first-story.txt", "history.jsonl",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.txt",
+        "notes.jsonl",
+        "data.json",
+        "story.html",
+        "story.json",
+        "clip.info.json",
+        "clip.txt",
+        "logo.png",
+        "claimtrace.db",
+        "claimtrace.db-wal",
+        "run.log",
+        "article.md",
+        "readme-first-story.txt",
+        "history.jsonl",
     ]
     for name in names:
         (tmp_path / name).write_text("x", encoding="utf-8")
     got = [Path(p).name for p in expand_paths([str(tmp_path)])]
-    assert got == ["article.md", "clip.txt", "data.json", "history.jsonl", "notes.jsonl",
-                   "readme-first-story.txt", "story.html"]
+    assert got == [
+        "article.md",
+        "clip.txt",
+        "data.json",
+        "history.jsonl",
+        "notes.jsonl",
+        "readme-first-story.txt",
+        "story.html",
+    ]
     # named explicitly (or by a glob): always read
     assert expand_paths([str(tmp_path / "README.md")]) == [str(tmp_path / "README.md")]
     assert str(tmp_path / "story.json") in expand_paths([str(tmp_path / "*.json")])

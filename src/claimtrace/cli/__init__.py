@@ -33,8 +33,19 @@ app = typer.Typer(
 )
 
 for _group in (
-    ingest, analyze, docs, export, entities, narratives, search, factchecks, evaluate, attribution, serve,
-    users, spark,
+    ingest,
+    analyze,
+    docs,
+    export,
+    entities,
+    narratives,
+    search,
+    factchecks,
+    evaluate,
+    attribution,
+    serve,
+    users,
+    spark,
 ):
     _group.register(app)
 

@@ -267,9 +267,7 @@ def headline_like(line: str) -> bool:
 def reports_something(line: str) -> bool:
     """Whether a line carries an attributed statement (a quotation of three words or more, or a
     reporting verb): such passages are news even when an outlet repeats them."""
-    return bool(_REPORTING.search(line)) or (
-        any(q in line for q in "“\"«„") and bool(_QUOTED.search(line))
-    )
+    return bool(_REPORTING.search(line)) or (any(q in line for q in '“"«„') and bool(_QUOTED.search(line)))
 
 
 @dataclass
@@ -398,9 +396,8 @@ class BoilerplateIndex:
             hits = {
                 fp
                 for i, fp in enumerate(seq)
-                if fp in repeated and (
-                    (i > 0 and seq[i - 1] in boiler) or (i + 1 < len(seq) and seq[i + 1] in boiler)
-                )
+                if fp in repeated
+                and ((i > 0 and seq[i - 1] in boiler) or (i + 1 < len(seq) and seq[i + 1] in boiler))
             }
             for fp in hits:
                 beside[fp] += 1
@@ -420,11 +417,7 @@ class BoilerplateIndex:
             if got is None:
                 got = cache[d] = frozenset(w.casefold() for w in _WORD.findall(docs[d].text))
             sets.append(got)
-        sims = [
-            len(a & b) / len(a | b) if a or b else 1.0
-            for i, a in enumerate(sets)
-            for b in sets[i + 1 :]
-        ]
+        sims = [len(a & b) / len(a | b) if a or b else 1.0 for i, a in enumerate(sets) for b in sets[i + 1 :]]
         return bool(sims) and sum(sims) / len(sims) >= self.copy_similarity
 
     # --------------------------------------------------------------------------- check

@@ -115,21 +115,102 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 #: documentation file names (lower case, extension removed) that are never articles
 DOC_NAMES = frozenset(
-    {"readme", "license", "licence", "copying", "copyright", "changelog", "changes", "history", "notice",
-     "authors", "contributors", "contributing", "code_of_conduct", "security", "citation", "todo",
-     "install", "manifest", "source", "sources"}
+    {
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "copyright",
+        "changelog",
+        "changes",
+        "history",
+        "notice",
+        "authors",
+        "contributors",
+        "contributing",
+        "code_of_conduct",
+        "security",
+        "citation",
+        "todo",
+        "install",
+        "manifest",
+        "source",
+        "sources",
+    }
 )
 _DOC_EXTENSIONS = frozenset({"", ".md", ".markdown", ".txt", ".rst"})
 #: extensions of files that are never articles (when walking directories)
 SKIPPED_EXTENSIONS = frozenset(
     {
-        ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff", ".avif", ".heic",
-        ".mp3", ".mp4", ".m4a", ".wav", ".ogg", ".webm", ".mov", ".avi", ".mkv", ".flac", ".woff", ".woff2",
-        ".ttf", ".otf", ".eot", ".py", ".pyc", ".js", ".mjs", ".ts", ".css", ".map", ".sh", ".bat", ".toml",
-        ".yaml", ".yml", ".ini", ".cfg", ".conf", ".lock", ".log", ".md5", ".sha1", ".sha256", ".sha512",
-        ".sig", ".asc", ".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".db-journal", ".sqlite-wal",
-        ".sqlite-shm", ".parquet", ".pkl", ".npy", ".npz", ".exe", ".dll", ".so", ".dylib", ".class",
-        ".jar", ".o",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".svg",
+        ".ico",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".avif",
+        ".heic",
+        ".mp3",
+        ".mp4",
+        ".m4a",
+        ".wav",
+        ".ogg",
+        ".webm",
+        ".mov",
+        ".avi",
+        ".mkv",
+        ".flac",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".py",
+        ".pyc",
+        ".js",
+        ".mjs",
+        ".ts",
+        ".css",
+        ".map",
+        ".sh",
+        ".bat",
+        ".toml",
+        ".yaml",
+        ".yml",
+        ".ini",
+        ".cfg",
+        ".conf",
+        ".lock",
+        ".log",
+        ".md5",
+        ".sha1",
+        ".sha256",
+        ".sha512",
+        ".sig",
+        ".asc",
+        ".db",
+        ".sqlite",
+        ".sqlite3",
+        ".db-wal",
+        ".db-shm",
+        ".db-journal",
+        ".sqlite-wal",
+        ".sqlite-shm",
+        ".parquet",
+        ".pkl",
+        ".npy",
+        ".npz",
+        ".exe",
+        ".dll",
+        ".so",
+        ".dylib",
+        ".class",
+        ".jar",
+        ".o",
     }
 )
 _SIDECAR_SUFFIXES = (".info", ".meta", ".metadata")
@@ -201,8 +282,9 @@ def _read_path(path: str, options: ReadOptions) -> list[Document]:
     if path == STDIN:
         data = sys.stdin.buffer.read(options.max_bytes + 1)
         if len(data) > options.max_bytes:
-            raise ReadError(E003, path=STDIN_SOURCE, size=f"more than {options.max_bytes}",
-                            limit=options.max_bytes)
+            raise ReadError(
+                E003, path=STDIN_SOURCE, size=f"more than {options.max_bytes}", limit=options.max_bytes
+            )
         return _read_bytes(data, path=STDIN_SOURCE, source=STDIN_SOURCE, options=options)
     if os.path.isdir(path):
         try:
@@ -232,13 +314,12 @@ def _read_path(path: str, options: ReadOptions) -> list[Document]:
     return _read_bytes(data, path=path, source=os.path.abspath(path), options=options)
 
 
-def read_bytes(
-    data: bytes, *, path: str, source: str, options: ReadOptions | None = None
-) -> list[Document]:
+def read_bytes(data: bytes, *, path: str, source: str, options: ReadOptions | None = None) -> list[Document]:
     """Read in-memory file content. ``path`` names it in errors and sniffing, ``source`` in documents."""
     options = options or ReadOptions()
-    docs = _fill_outlets(_read_bytes(data, path=path, source=source, options=options), path=path,
-                         options=options)
+    docs = _fill_outlets(
+        _read_bytes(data, path=path, source=source, options=options), path=path, options=options
+    )
     return [cap_document(d) for d in docs]
 
 
@@ -379,5 +460,5 @@ def iter_documents(
 def _reason(path: str, message: str) -> str:
     for prefix in (f"{path}: ", f"{STDIN_SOURCE}: "):
         if message.startswith(prefix):
-            return message[len(prefix):]
+            return message[len(prefix) :]
     return message

@@ -153,13 +153,15 @@ def find_credits(text: str) -> list[str]:
         name = canonical_agency(m.group(1))
         if name in out:
             continue
-        before = text[max(0, m.start() - 90): m.start()]
-        after = text[m.end(): m.end() + 40]
+        before = text[max(0, m.start() - 90) : m.start()]
+        after = text[m.end() : m.end() + 40]
         bracketed = (before.endswith("(") and after.startswith(")")) or (
             before.endswith("/") and after.startswith("/")
         )
-        if bracketed or (_AFTER.match(after) and not after.startswith((")", "/"))) or (
-            _BEFORE.search(before) and not before.endswith(("(", "/"))
+        if (
+            bracketed
+            or (_AFTER.match(after) and not after.startswith((")", "/")))
+            or (_BEFORE.search(before) and not before.endswith(("(", "/")))
         ):
             out.append(name)
     return out
@@ -204,8 +206,34 @@ def reporting_names(line: str) -> str | None:
 # --- bylines ----------------------------------------------------------------------------
 
 _NAME_CONNECTORS = frozenset(
-    {"and", "und", "et", "y", "e", "&", "de", "da", "del", "della", "di", "do", "dos", "van", "von",
-     "der", "den", "ter", "al", "el", "bin", "ibn", "la", "le", "du", "zu"}
+    {
+        "and",
+        "und",
+        "et",
+        "y",
+        "e",
+        "&",
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "do",
+        "dos",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "la",
+        "le",
+        "du",
+        "zu",
+    }
 )
 _BYLINE_PREFIX = re.compile(
     r"^\s*[-–—•·]?\s*(?:"
@@ -262,9 +290,10 @@ def parse_byline(line: str) -> Byline | None:
     m = _BYLINE_PREFIX.match(line)
     if not m:
         return None
-    rest = line[m.end():].strip()
-    date_part = next((g for g in (m.group("date1"), m.group("date2"), m.group("date3"), m.group("date4"))
-                      if g), "")
+    rest = line[m.end() :].strip()
+    date_part = next(
+        (g for g in (m.group("date1"), m.group("date2"), m.group("date3"), m.group("date4")) if g), ""
+    )
     published = None
     if date_part:
         found = find_date(date_part)
@@ -275,10 +304,10 @@ def parse_byline(line: str) -> Byline | None:
         # "Posted on by" with no name: still a byline when a date label introduced it
         return Byline(None, published, []) if m.group("date1") is not None else None
     stop = _NAME_STOP.search(rest)
-    name, tail = (rest[: stop.start()], rest[stop.start():]) if stop else (rest, "")
+    name, tail = (rest[: stop.start()], rest[stop.start() :]) if stop else (rest, "")
     found = find_date(name)
     if found:
-        name, tail = name[: found[0]], name[found[0]:] + tail
+        name, tail = name[: found[0]], name[found[0] :] + tail
     name = name.strip(" .,:;")
     if not name or not _name_like(name):
         return None
@@ -295,7 +324,7 @@ def parse_byline(line: str) -> Byline | None:
             if piece in _ALIAS_TO_AGENCY:
                 credits.append(canonical_agency(piece))
         # a byline's tail is short: a date, a time, an outlet or agency, a place
-        leftover = tail if not found else tail[: found[0]] + tail[found[1]:]
+        leftover = tail if not found else tail[: found[0]] + tail[found[1] :]
         if len(leftover.split()) > 12:
             return None
     if name in _ALIAS_TO_AGENCY:
@@ -328,7 +357,7 @@ def is_date_line(line: str) -> str | None:
     found = find_date(line)
     if not found:
         return None
-    rest = line[: found[0]] + " " + line[found[1]:]
+    rest = line[: found[0]] + " " + line[found[1] :]
     rest = _TIME.sub(" ", rest)
     rest = _DATE_LABELS.sub(" ", rest)
     rest = re.sub(r"[\s|,;:·•()\[\]/–—-]+", "", rest)
@@ -347,11 +376,11 @@ def leading_date_marker(line: str) -> tuple[int, str] | None:
     m = _LEADING_DATE.match(line)
     if not m:
         return None
-    found = find_date(line[m.end(): m.end() + 40])
+    found = find_date(line[m.end() : m.end() + 40])
     if not found or found[0] != 0:
         return None
     end = m.end() + found[1]
-    t = _TIME.match(line, end + 1) if line[end: end + 1] == " " else None
+    t = _TIME.match(line, end + 1) if line[end : end + 1] == " " else None
     if t:
         end = t.end()
     return end, found[2]

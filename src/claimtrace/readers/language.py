@@ -38,18 +38,17 @@ MIN_RATIO = 3
 # (shared ones such as "de", "la", "in", "que", "il", "die"/"was" are deliberately left out).
 _FUNCTION_WORDS: dict[str, str] = {
     "en": "the of and for with are were said has have this from by which would not but they their "
-          "been its who than there after about when had could should",
+    "been its who than there after about when had could should",
     "fr": "et est une dans pour qui sur au aux pas sont avec cette été ont être leur leurs ces "
-          "selon comme aussi elle nous vous ils après avait sa",
+    "selon comme aussi elle nous vous ils après avait sa",
     "de": "der und den das ist nicht mit sich auf dem für von zu ein eine im wird auch werden hat "
-          "sind wie nach bei aus einer einem noch nur über oder dass",
+    "sind wie nach bei aus einer einem noch nur über oder dass",
     "es": "el los las y más pero fue muy también según hasta sus ya han cuando porque ese esto sin año",
     "it": "di che è della delle dei degli per sono gli nel nella anche alla questo questa più "
-          "stato essere loro ancora dopo",
+    "stato essere loro ancora dopo",
     "pt": "o os não em uma um ao é foi com seu pelo pela mas também já isso ele ela são foram",
     "nl": "het een op niet zijn met voor ook bij door werd naar wordt zich maar nog heeft deze dit",
-    "pl": "się że nie jest jak ale przez dla jego są już oraz który która które tym jej było może "
-          "tylko po",
+    "pl": "się że nie jest jak ale przez dla jego są już oraz który która które tym jej było może tylko po",
     "tr": "ve bir bu için ile olarak olan çok daha gibi ama sonra kadar ancak değil göre yeni ise",
     "ru": "и что это как его она они был была были или также только после если уже от их он",
     "uk": "і й та що це як його вона вони був була були або також тільки після якщо вже від їх він",

@@ -72,7 +72,7 @@ def decode_bytes(data: bytes, *, path: str, encoding: str | None = None) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc)
+                return data[len(bom) :].decode(enc)
             except UnicodeDecodeError:
                 break
     if encoding:
@@ -95,4 +95,3 @@ def decode_bytes(data: bytes, *, path: str, encoding: str | None = None) -> str:
         return data.decode(best.encoding)
     except (LookupError, UnicodeDecodeError):
         return data.decode(best.encoding, errors="replace")
-

@@ -90,12 +90,59 @@ def _split_name(value: str) -> tuple[str, str | None]:
 #: words that make a name an organisation's rather than a person's (in ``Published by NAME``)
 _ORG_WORDS = frozenset(
     {
-        "news", "media", "press", "times", "post", "daily", "herald", "journal", "gazette", "tribune",
-        "observer", "courier", "chronicle", "radio", "tv", "television", "network", "group", "agency",
-        "magazine", "review", "report", "star", "sun", "mail", "telegraph", "express", "wire", "monitor",
-        "today", "weekly", "online", "broadcasting", "broadcast", "channel", "inc", "ltd", "llc", "corp",
-        "corporation", "company", "publishing", "publications", "newspaper", "newspapers", "zeitung",
-        "nouvelles", "presse", "diario", "periódico", "noticias", "notizie", "giornale"
+        "news",
+        "media",
+        "press",
+        "times",
+        "post",
+        "daily",
+        "herald",
+        "journal",
+        "gazette",
+        "tribune",
+        "observer",
+        "courier",
+        "chronicle",
+        "radio",
+        "tv",
+        "television",
+        "network",
+        "group",
+        "agency",
+        "magazine",
+        "review",
+        "report",
+        "star",
+        "sun",
+        "mail",
+        "telegraph",
+        "express",
+        "wire",
+        "monitor",
+        "today",
+        "weekly",
+        "online",
+        "broadcasting",
+        "broadcast",
+        "channel",
+        "inc",
+        "ltd",
+        "llc",
+        "corp",
+        "corporation",
+        "company",
+        "publishing",
+        "publications",
+        "newspaper",
+        "newspapers",
+        "zeitung",
+        "nouvelles",
+        "presse",
+        "diario",
+        "periódico",
+        "noticias",
+        "notizie",
+        "giornale",
     }
 )
 
@@ -205,14 +252,47 @@ def copyright_holder(line: str) -> str | None:
 _HOST_PREFIXES = ("www", "www1", "www2", "www3", "m", "mobile", "amp", "edition", "en", "eng", "english")
 #: generic second-level labels under country codes (``bbc.co.uk``, ``abc.net.au``)
 _SECOND_LEVEL = frozenset(
-    {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob", "gouv", "nic", "mil", "ltd",
-     "plc", "sch", "nom"}
+    {
+        "co",
+        "com",
+        "org",
+        "net",
+        "gov",
+        "ac",
+        "edu",
+        "ne",
+        "or",
+        "go",
+        "gob",
+        "gouv",
+        "nic",
+        "mil",
+        "ltd",
+        "plc",
+        "sch",
+        "nom",
+    }
 )
 #: hosting suffixes under which each subdomain is its own site
 _HOSTED = frozenset(
-    {"blogspot.com", "wordpress.com", "substack.com", "medium.com", "tumblr.com", "github.io",
-     "livejournal.com", "typepad.com", "wixsite.com", "weebly.com", "blogger.com", "over-blog.com",
-     "telegra.ph", "netlify.app", "pages.dev", "vercel.app"}
+    {
+        "blogspot.com",
+        "wordpress.com",
+        "substack.com",
+        "medium.com",
+        "tumblr.com",
+        "github.io",
+        "livejournal.com",
+        "typepad.com",
+        "wixsite.com",
+        "weebly.com",
+        "blogger.com",
+        "over-blog.com",
+        "telegra.ph",
+        "netlify.app",
+        "pages.dev",
+        "vercel.app",
+    }
 )
 
 

@@ -23,12 +23,23 @@ FORMATS = ("text", "html", "rss", "jsonl", "csv", "warc")
 GZIP_MAGIC = b"\x1f\x8b"
 
 _EXTENSIONS = {
-    ".txt": "text", ".text": "text", ".md": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
-    ".rss": "rss", ".atom": "rss", ".rdf": "rss",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-    ".csv": "csv", ".tsv": "csv",
-    ".warc": "warc", ".arc": "warc",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".rss": "rss",
+    ".atom": "rss",
+    ".rdf": "rss",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".warc": "warc",
+    ".arc": "warc",
 }
 
 

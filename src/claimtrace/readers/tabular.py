@@ -61,8 +61,9 @@ def read_jsonl(data: bytes, *, path: str, source: str, options: ReadOptions) -> 
             raise ReadError(E006, path=path, kind="JSON", line=1, detail="expected an array of objects")
         for n, item in enumerate(value, 1):
             if not isinstance(item, dict):
-                raise ReadError(E006, path=path, kind="JSON", line=n,
-                                detail=f"array item {n} is not an object")
+                raise ReadError(
+                    E006, path=path, kind="JSON", line=n, detail=f"array item {n} is not an object"
+                )
             records.append((n, item))
     else:
         for lineno, line in enumerate(text.split("\n"), 1):
@@ -78,8 +79,13 @@ def read_jsonl(data: bytes, *, path: str, source: str, options: ReadOptions) -> 
                 continue
             records.append((lineno, item))
         _report(problems, records, path=path, kind="JSONL")
-    return _documents(((i + 1, rec) for i, (_, rec) in enumerate(records)), path=path, source=source,
-                      options=options, kind="JSONL")
+    return _documents(
+        ((i + 1, rec) for i, (_, rec) in enumerate(records)),
+        path=path,
+        source=source,
+        options=options,
+        kind="JSONL",
+    )
 
 
 def _report(problems: list[tuple[int, str]], records: list[Any], *, path: str, kind: str) -> None:
@@ -152,8 +158,9 @@ def read_csv(data: bytes, *, path: str, source: str, options: ReadOptions) -> li
     csv.field_size_limit(max(options.max_bytes, 1 << 17))
     header, rows, problems = table_rows(text, path=path)
     if options.text_field not in header:
-        raise ReadError(E011, path=path, field=options.text_field, kind="CSV",
-                        fields=", ".join(header[:12]) or "none")
+        raise ReadError(
+            E011, path=path, field=options.text_field, kind="CSV", fields=", ".join(header[:12]) or "none"
+        )
     _report(problems, rows, path=path, kind="CSV")
     numbered = [(n, rec) for n, (_, rec) in enumerate(rows, 1)]
     return _documents(iter(numbered), path=path, source=source, options=options, kind="CSV")
@@ -178,8 +185,9 @@ def _documents(
     if not any_text_field:
         if not seen_fields:
             raise ReadError(E010, path=path, detail=f"no records in the {kind} file")
-        raise ReadError(E011, path=path, field=options.text_field, kind=kind,
-                        fields=", ".join(seen_fields[:12]))
+        raise ReadError(
+            E011, path=path, field=options.text_field, kind=kind, fields=", ".join(seen_fields[:12])
+        )
     return docs
 
 
@@ -275,8 +283,10 @@ def record_document(
             doc.meta["outlet_from"] = "url"
     doc.meta["record"] = rid
     fields = {
-        k: v for k, v in rec.items()
-        if k != options.text_field and isinstance(v, str | int | float | bool)
+        k: v
+        for k, v in rec.items()
+        if k != options.text_field
+        and isinstance(v, str | int | float | bool)
         and not (isinstance(v, str) and len(v) > _META_SKIP_LEN)
     }
     if fields:

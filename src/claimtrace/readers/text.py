@@ -106,8 +106,10 @@ def _credit_like(inner: str) -> bool:
     parts = [p.strip() for p in inner.split("/")]
     if len(parts) < 2:
         return False
-    return all(p and len(p.split()) <= 5 and (p[0].isupper() or (p[0].isdigit() is False and p[0] == "@"))
-               for p in parts)
+    return all(
+        p and len(p.split()) <= 5 and (p[0].isupper() or (p[0].isdigit() is False and p[0] == "@"))
+        for p in parts
+    )
 
 
 def _caption(line: str) -> bool:
