@@ -57,6 +57,9 @@ def _key(piece: str) -> int:
     return zlib.crc32(piece.encode("utf-8", "surrogatepass"))
 
 
+_MEMO_MAX = 200_000  # words remembered by :meth:`_Table.lookup` (cleared when full)
+
+
 class _Table:
     """Piece hash -> row, the rows' int8 vectors and classes, and the centroids."""
 
@@ -68,6 +71,8 @@ class _Table:
         self.coarse = table["coarse"].astype(np.int64)
         self.c_fine = params["c_fine"].astype(np.float32)
         self.c_coarse = params["c_coarse"].astype(np.float32)
+        # word -> lookup result: the attribution and entity taggers both ask for every new word
+        self._memo: dict[str, tuple[int, int, np.ndarray]] = {}
 
     def pieces(self, word: str) -> list[int]:
         """Rows of the WordPiece pieces of ``word`` (empty when a part cannot be split)."""
@@ -114,6 +119,15 @@ class _Table:
         The vector is the mean of the pieces' vectors (zeros without pieces); a word of one
         piece has that piece's classes, a longer one the nearest centroids of its mean.
         """
+        hit = self._memo.get(word)
+        if hit is not None:
+            return hit
+        if len(self._memo) >= _MEMO_MAX:
+            self._memo.clear()
+        out = self._memo[word] = self._lookup(word)
+        return out
+
+    def _lookup(self, word: str) -> tuple[int, int, np.ndarray]:
         rows = self.pieces(word)
         if not rows:
             return 0, 0, np.zeros(self.vec.shape[1], dtype=np.float32)
