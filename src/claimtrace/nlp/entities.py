@@ -660,11 +660,11 @@ def _plural_demonym(doc: _Doc, gaz: Gazetteer, i: int) -> bool:
 
 
 def _resolve_surnames(doc: _Doc, ms: list[_M]) -> None:
-    """A one-word name equal to the last word of a person's full name here is that person."""
+    """A one-word name equal to the last word of a person's full name here (tagged or gazetteer)."""
     full: dict[str, list[_M]] = {}
     singles = [m for m in ms if m.source == "name" and m.ti == m.tj and m.type != "NORP"]
     for m in ms:
-        if m.source == "name" and m.tj > m.ti and m.type == "PERSON":
+        if m.source in ("name", "gaz") and m.tj > m.ti and m.type == "PERSON":
             full.setdefault(doc.norm(m.tj), []).append(m)
     for m in singles:
         cands = full.get(doc.norm(m.ti))
