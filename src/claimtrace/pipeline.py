@@ -243,12 +243,11 @@ def reuse_stage(
     ``candidates`` (sentence pairs from banded MinHash computed elsewhere, the Spark job) and
     ``encoder`` (sentence embeddings) are passed to :meth:`ReuseDetector.fit`.
     """
-    from claimtrace.crossdoc.provenance import assign_sources
-    from claimtrace.crossdoc.reuse import ReuseDetector, ReuseDoc
+    from claimtrace.crossdoc.reuse import ReuseDoc
+    from claimtrace.crossdoc.reuse_index import full_reuse
 
     reuse_docs = [ReuseDoc.from_document(d, analyses.get(d.id)) for d in docs]
-    links = ReuseDetector(encoder=encoder).fit(reuse_docs, candidates=candidates).links()
-    return assign_sources(links, reuse_docs)
+    return full_reuse(reuse_docs, candidates=candidates, encoder=encoder)[1]
 
 
 def story_stage(

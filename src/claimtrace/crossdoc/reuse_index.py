@@ -213,12 +213,22 @@ def run_reuse(
             return ReuseRun(links, "incremental", "", {**stats, **_rounded(timing)}), new_state
     else:
         reason = loaded
-    det = ReuseDetector(encoder=encoder)
-    all_docs = [view(d.id) for d in docs]
-    det.fit(all_docs)
-    links = assign_sources(det.links(), all_docs)
+    det, links = full_reuse([view(d.id) for d in docs], encoder=encoder)
     new_state = _save_timed(folder, det, prints, version, timing)
     return ReuseRun(links, "full", reason, {**det.stats, **_rounded(timing)}), new_state
+
+
+def full_reuse(
+    docs: list[ReuseDoc], *, candidates: np.ndarray | None = None, encoder: Any = None
+) -> tuple[ReuseDetector, list[ReuseLink]]:
+    """Reuse over all of ``docs`` from scratch, with provenance: the fitted detector and its links.
+
+    ``candidates`` (sentence pairs from banded MinHash computed elsewhere, the Spark job) are
+    passed to :meth:`ReuseDetector.fit`.
+    """
+    det = ReuseDetector(encoder=encoder)
+    det.fit(docs, candidates=candidates)
+    return det, assign_sources(det.links(), docs)
 
 
 def _save_timed(
